@@ -1,0 +1,3 @@
+"""stream: crawled news pages on Kafka in, articles and unique, enriched teasers out."""
+
+__version__ = "0.1.0"

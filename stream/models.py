@@ -178,6 +178,16 @@ class TeaserBatch(_Record):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+class FreshTeaser(_Record):
+    """A first sighting on its way to enrichment (`teasers.fresh`, one partition)."""
+
+    schema_: Literal["fresh_teaser/1"] = Field(default="fresh_teaser/1", alias="schema")
+    teaser: Teaser
+    page_timestamp: datetime | None = None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
 #: Every published record type by its `schema` tag.
 OUTPUT_MODELS: dict[str, type[BaseModel]] = {
     "article/1": Article,

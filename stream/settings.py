@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Internal topic: a page's teaser sightings re-keyed so that one teaser id always
     # lands in one partition, which makes dedup exact with any number of workers.
     topic_sightings: str = "teasers.sightings"
+    # Internal topic, one partition: first sightings on their way to enrichment and
+    # near-duplicate detection, which need one global view.
+    topic_fresh: str = "teasers.fresh"
     partitions: int = Field(default=8, ge=1)
     replication_factor: int = Field(default=1, ge=1)
 

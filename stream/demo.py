@@ -1,0 +1,240 @@
+"""`stream demo`: the whole pipeline on the embedded broker with the bundled pages.
+
+It starts a broker, a real `stream run` worker process, publishes the bundled
+sample pages twice (so repeats show) plus one broken envelope (so a dead letter
+shows), waits until the worker has accounted for every teaser sighting, counts
+the outputs by reading the topics, prints a summary and stops everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from stream import identity
+from stream.broker import EmbeddedBroker, free_port
+from stream.errors import StreamError
+from stream.parse import parse_page
+from stream.producer import collect_pages, produce_pages
+from stream.settings import Settings
+from stream.topics import client_kwargs, ensure_topics
+
+REPEAT = 2
+READY_TIMEOUT_S = 60.0
+DRAIN_TIMEOUT_S = 120.0
+BROKEN_ENVELOPE = b'{"url": "https://example.invalid/broken", "body": '
+
+
+def bundled_pages() -> Path:
+    return Path(str(resources.files("stream") / "data" / "pages"))
+
+
+def expected_sightings(folder: Path) -> int:
+    """Distinct teasers per page, summed: what the worker must account for per pass."""
+    today = dt.datetime.now(dt.UTC).date()
+    total = 0
+    for page in collect_pages([folder]):
+        parsed = parse_page(page.path.read_text("utf-8"), reference_date=today)
+        total += len({identity.teaser_id(t.headline, t.lead) for t in parsed.teasers})
+    return total
+
+
+@dataclass
+class Summary:
+    pages_sent: int
+    articles: int
+    unique_teasers: int
+    near_duplicates: int
+    repeats: int
+    dead_letters: int
+    seconds: float
+    metrics_url: str
+
+    def render(self) -> str:
+        rate = self.pages_sent / self.seconds if self.seconds else 0.0
+        return "\n".join(
+            [
+                "stream demo: done",
+                f"  pages sent          {self.pages_sent:>6}  (bundled pages x{REPEAT}, "
+                "plus 1 broken envelope)",
+                f"  articles            {self.articles:>6}  (articles.parsed)",
+                f"  unique teasers      {self.unique_teasers:>6}  (teasers.unique; "
+                f"{self.near_duplicates} flagged near-duplicate)",
+                f"  repeats dropped     {self.repeats:>6}",
+                f"  dead letters        {self.dead_letters:>6}  (pages.dlq)",
+                f"  time                {self.seconds:>6.2f} s from first page to last output "
+                f"({rate:.1f} pages/s)",
+                f"  metrics were at     {self.metrics_url}",
+            ]
+        )
+
+
+def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
+    with contextlib.ExitStack() as stack:
+        if settings.bootstrap_servers:
+            bootstrap = settings.bootstrap_servers
+        else:
+            bootstrap = stack.enter_context(EmbeddedBroker()).bootstrap_servers
+        # A fresh group and topic names per run, so a demo on a shared cluster stays apart.
+        run_id = f"demo-{os.getpid()}-{int(time.time())}"
+        settings = settings.model_copy(
+            update={"app_id": f"stream-{run_id}", "web_port": free_port()}
+            | {
+                name: f"{run_id}.{getattr(settings, name)}"
+                for name in Settings.model_fields
+                if name.startswith("topic_") and settings.bootstrap_servers
+            }
+        )
+        asyncio.run(ensure_topics(settings, bootstrap))
+        worker = stack.enter_context(_worker(settings, bootstrap))
+        metrics_url = f"http://{settings.web_host}:{settings.web_port}/metrics"
+        _wait_ready(settings, worker)
+        folder = bundled_pages()
+        started = time.perf_counter()
+        report = asyncio.run(
+            produce_pages(
+                settings, bootstrap, collect_pages([folder]), repeat=REPEAT, progress=False
+            )
+        )
+        asyncio.run(_send_raw(settings, bootstrap, BROKEN_ENVELOPE))
+        sightings = expected_sightings(folder) * REPEAT
+        counts = _wait_drained(metrics_url, sightings=sightings, pages=report.pages + 1)
+        seconds = time.perf_counter() - started
+        topics = asyncio.run(_count_topics(settings, bootstrap))
+        summary = Summary(
+            pages_sent=report.pages + 1,
+            articles=topics[settings.topic_articles],
+            unique_teasers=topics[settings.topic_teasers],
+            near_duplicates=int(counts.get('stream_teasers_total{result="near_duplicate"}', 0)),
+            repeats=int(counts.get('stream_teasers_total{result="repeat"}', 0)),
+            dead_letters=topics[settings.topic_dlq],
+            seconds=seconds,
+            metrics_url=metrics_url,
+        )
+        print(summary.render(), flush=True)
+        if keep_running:
+            print(f"worker still running; metrics at {metrics_url}; Ctrl-C to stop", flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                worker.wait()
+    return 0
+
+
+@contextlib.contextmanager
+def _worker(settings: Settings, bootstrap: str) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        **{
+            f"STREAM_{name.upper()}": str(value)
+            for name, value in settings.model_dump().items()
+            if value is not None and not isinstance(value, dict) and name != "sasl_password"
+        },
+        "STREAM_BOOTSTRAP_SERVERS": bootstrap,
+        "STREAM_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen([sys.executable, "-m", "stream", "run"], env=env)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as error:
+        return int(error.code), b""
+
+
+def _wait_ready(settings: Settings, worker: subprocess.Popen[bytes]) -> None:
+    url = f"http://{settings.web_host}:{settings.web_port}/readyz"
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise StreamError(f"the demo worker exited with code {worker.returncode}")
+        with contextlib.suppress(OSError):
+            if _get(url)[0] == 200:
+                return
+        time.sleep(0.2)
+    raise StreamError(f"the demo worker was not ready within {READY_TIMEOUT_S:.0f} s ({url})")
+
+
+def scrape(metrics_url: str) -> dict[str, float]:
+    """`name{labels}` -> value for the stream_* samples of a /metrics page."""
+    _, body = _get(metrics_url)
+    samples: dict[str, float] = {}
+    for line in body.decode().splitlines():
+        if line.startswith("stream_") and " " in line:
+            name, _, value = line.rpartition(" ")
+            with contextlib.suppress(ValueError):
+                samples[name] = float(value)
+    return samples
+
+
+def _wait_drained(metrics_url: str, *, sightings: int, pages: int) -> dict[str, float]:
+    """Until every page and every sighting is accounted for in the worker's counters."""
+    deadline = time.monotonic() + DRAIN_TIMEOUT_S
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            samples = scrape(metrics_url)
+            done_pages = sum(v for k, v in samples.items() if k.startswith("stream_pages_total"))
+            done_teasers = sum(
+                v for k, v in samples.items() if k.startswith("stream_teasers_total")
+            )
+            if done_pages >= pages and done_teasers >= sightings:
+                return samples
+        time.sleep(0.2)
+    raise StreamError(f"the worker did not process the demo pages within {DRAIN_TIMEOUT_S:.0f} s")
+
+
+async def _send_raw(settings: Settings, bootstrap: str, value: bytes) -> None:
+    producer = AIOKafkaProducer(**client_kwargs(settings, bootstrap))
+    await producer.start()
+    try:
+        await producer.send_and_wait(settings.topic_pages, value)
+    finally:
+        await producer.stop()
+
+
+async def _count_topics(settings: Settings, bootstrap: str) -> dict[str, int]:
+    """Records per output topic, counted by reading them (end offsets can under-report)."""
+    names = [settings.topic_articles, settings.topic_teasers, settings.topic_dlq]
+    return {name: await count_records(settings, bootstrap, name) for name in names}
+
+
+async def count_records(
+    settings: Settings, bootstrap: str, topic: str, *, idle_s: float = 1.0
+) -> int:
+    consumer = AIOKafkaConsumer(**client_kwargs(settings, bootstrap), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = consumer.partitions_for_topic(topic) or set()
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        await consumer.seek_to_beginning()
+        count = 0
+        while True:
+            batches = await consumer.getmany(timeout_ms=int(idle_s * 1000))
+            if not batches:
+                return count
+            count += sum(len(records) for records in batches.values())
+    finally:
+        await consumer.stop()

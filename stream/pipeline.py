@@ -1,0 +1,243 @@
+"""The whole pipeline as plain functions: the seam between Kafka and the pure core.
+
+The faust agents in `app` only decode, call these, and send. Each stage is a
+function of plain data plus injected state (a mapping for the dedup store, the
+enricher's store), so the complete behaviour, from raw message bytes to the
+records that would be published, runs in tests without a broker. `Pipeline`
+composes the stages in one process for tests, `stream parse` and benchmarks.
+
+Stages, in the order a page flows through them:
+
+1. `process_page`: message -> article (or dead letter) + teaser sightings batched
+   by their partition of `teasers.sightings` (`identity.partition_for`).
+2. `first_sightings` / `record_seen`: a batch + the dedup store -> the sightings
+   never seen before. The caller publishes them, waits for the broker's ack, and
+   only then records them, so a crash can repeat a teaser but never lose one.
+3. `TeaserEnricher.enrich`: a first sighting -> the enriched `Teaser`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from stream import identity, intake
+from stream.enrich import PeopleIndex, enrich_teaser
+from stream.errors import InputError
+from stream.intake import InputMessage, RawPage
+from stream.models import (
+    Article,
+    Dateline,
+    DeadLetter,
+    Sighting,
+    Teaser,
+    TeaserBatch,
+)
+from stream.neardup import NearDuplicateIndex
+from stream.parse import ParsedPage, parse_page
+from stream.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """What one input message becomes: an article and its sightings, or a dead letter."""
+
+    article: Article | None = None
+    dead_letter: DeadLetter | None = None
+    # Target partition of `teasers.sightings` -> the page's sightings that live there.
+    batches: dict[int, TeaserBatch] = field(default_factory=dict)
+
+
+def reference_date(page: RawPage, message: InputMessage, now: dt.datetime) -> dt.date:
+    """The date a year-less dateline is read against: fetched_at, else the Kafka
+    timestamp, else today (UTC)."""
+    for moment in (page.fetched_at, message.timestamp):
+        if moment is not None:
+            return moment.astimezone(dt.UTC).date()
+    return now.astimezone(dt.UTC).date()
+
+
+def build_article(
+    page: RawPage, parsed: ParsedPage, *, page_id: str, teaser_ids: list[str], now: dt.datetime
+) -> Article:
+    dateline = None
+    if parsed.dateline is not None:
+        d = parsed.dateline
+        dateline = Dateline(
+            place=d.place, date=d.date, agency=d.agency, year_inferred=d.year_inferred
+        )
+    return Article(
+        page_id=page_id,
+        url=page.url,
+        fetched_at=page.fetched_at,
+        headline=parsed.headline,
+        lead=parsed.lead,
+        dateline=dateline,
+        paragraphs=list(parsed.paragraphs),
+        tags=list(parsed.tags),
+        teaser_ids=teaser_ids,
+        extra=page.extra,
+        parsed_at=now,
+    )
+
+
+def process_page(message: InputMessage, settings: Settings, *, now: dt.datetime) -> PageResult:
+    """Stage 1. Never raises for bad input: that becomes the dead letter."""
+    try:
+        page = intake.decode(message, max_bytes=settings.max_page_bytes)
+        parsed = parse_page(
+            page.body,
+            content_type=page.content_type,
+            reference_date=reference_date(page, message, now),
+        )
+    except InputError as error:
+        letter = intake.dead_letter(
+            message, error, now=now, max_value_bytes=settings.max_dead_letter_value_bytes
+        )
+        return PageResult(dead_letter=letter)
+    pid = identity.page_id(page.url, page.body)
+    teaser_ids: list[str] = []
+    by_partition: dict[int, dict[str, Sighting]] = {}
+    for teaser in parsed.teasers:
+        tid = identity.teaser_id(teaser.headline, teaser.lead)
+        teaser_ids.append(tid)
+        bucket = by_partition.setdefault(identity.partition_for(tid, settings.partitions), {})
+        # A teaser printed twice on one page is one sighting.
+        bucket.setdefault(
+            tid,
+            Sighting(
+                teaser_id=tid,
+                headline=teaser.headline,
+                lead=teaser.lead,
+                page_id=pid,
+                url=page.url,
+                seen_at=now,
+            ),
+        )
+    article = build_article(page, parsed, page_id=pid, teaser_ids=teaser_ids, now=now)
+    batches = {
+        partition: TeaserBatch(
+            page_id=pid, sightings=list(sightings.values()), page_timestamp=message.timestamp
+        )
+        for partition, sightings in sorted(by_partition.items())
+    }
+    return PageResult(article=article, batches=batches)
+
+
+def first_sightings(batch: TeaserBatch, seen: Mapping[str, Any]) -> list[Sighting]:
+    """Stage 2a. The sightings in a batch whose teaser id the store has not seen."""
+    return [s for s in batch.sightings if s.teaser_id not in seen]
+
+
+def record_seen(seen: MutableMapping[str, Any], sightings: Iterable[Sighting], at: float) -> None:
+    """Stage 2b. Call only after the first sightings were published and acknowledged."""
+    for sighting in sightings:
+        seen[sighting.teaser_id] = at
+
+
+def expired_keys(
+    seen: Mapping[str, Any], keys: Iterable[str], *, now: float, retention_s: float
+) -> Iterator[str]:
+    """The keys among `keys` first seen longer than `retention_s` ago."""
+    horizon = now - retention_s
+    for key in keys:
+        first_seen = seen.get(key)
+        if first_seen is not None and first_seen < horizon:
+            yield key
+
+
+def teaser_of(sighting: Sighting) -> Teaser:
+    """A first sighting as the record of `teasers.unique`, before enrichment."""
+    return Teaser(
+        teaser_id=sighting.teaser_id,
+        headline=sighting.headline,
+        lead=sighting.lead,
+        first_page_id=sighting.page_id,
+        first_url=sighting.url,
+        first_seen_at=sighting.seen_at,
+    )
+
+
+@dataclass
+class Outputs:
+    """Everything `Pipeline` would have published, with the counts the metrics show."""
+
+    articles: list[Article] = field(default_factory=list)
+    teasers: list[Teaser] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+    repeats: int = 0
+
+
+class Pipeline:
+    """All stages in one process, with the same state the agents keep in tables."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        seen: MutableMapping[str, Any] | None = None,
+        enricher: TeaserEnricher | None = None,
+    ) -> None:
+        self.settings = settings
+        self.seen: MutableMapping[str, Any] = {} if seen is None else seen
+        self.enricher = enricher
+        self.outputs = Outputs()
+
+    def feed(self, message: InputMessage, *, now: dt.datetime | None = None) -> PageResult:
+        now = now or dt.datetime.now(dt.UTC)
+        result = process_page(message, self.settings, now=now)
+        if result.dead_letter is not None:
+            self.outputs.dead_letters.append(result.dead_letter)
+            return result
+        assert result.article is not None
+        self.outputs.articles.append(result.article)
+        for batch in result.batches.values():
+            fresh = first_sightings(batch, self.seen)
+            self.outputs.repeats += len(batch.sightings) - len(fresh)
+            for sighting in fresh:
+                teaser = teaser_of(sighting)
+                if self.enricher is not None:
+                    teaser = self.enricher.enrich(teaser)
+                self.outputs.teasers.append(teaser)
+            record_seen(self.seen, fresh, time.time())
+        return result
+
+
+class TeaserEnricher:
+    """Stage 3: enrichment and near-duplicate detection over one persistent store.
+
+    The store (a faust Table in the worker, a dict offline) holds the near-duplicate
+    index, the people the stream has learnt, and each teaser's verdict under
+    `nd:<teaser_id>`, so that a teaser replayed after a crash gets the verdict it
+    had the first time instead of being found a near-duplicate of itself.
+    """
+
+    PEOPLE_KEY = "people"
+
+    def __init__(self, store: MutableMapping[str, Any], *, threshold: float) -> None:
+        self.store = store
+        self.people = PeopleIndex.from_dict(store.get(self.PEOPLE_KEY) or {})
+        self._people_size = len(self.people.to_dict())
+        self.near_duplicates = NearDuplicateIndex(store, threshold=threshold)
+
+    def enrich(self, teaser: Teaser) -> Teaser:
+        enrichment = enrich_teaser(teaser.headline, teaser.lead, people=self.people)
+        verdict_key = f"nd:{teaser.teaser_id}"
+        if verdict_key in self.store:
+            duplicate_of = self.store[verdict_key] or None
+        else:
+            text = " ".join(part for part in (teaser.headline, teaser.lead) if part)
+            duplicate_of = self.near_duplicates.check_and_add(teaser.teaser_id, text)
+            self.store[verdict_key] = duplicate_of or ""
+        self._persist_people()
+        enrichment = enrichment.model_copy(update={"near_duplicate_of": duplicate_of})
+        return teaser.model_copy(update={"enrichment": enrichment})
+
+    def _persist_people(self) -> None:
+        people = self.people.to_dict()
+        if len(people) != self._people_size:
+            self.store[self.PEOPLE_KEY] = people
+            self._people_size = len(people)

@@ -1,0 +1,91 @@
+"""`stream tail TOPIC`: print a topic as JSON lines, like a downstream consumer sees it.
+
+It reads without a consumer group (it assigns itself every partition), so tailing
+never steals partitions from the workers or moves anyone's committed offsets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from typing import Any, TextIO
+
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from stream.errors import ConfigError
+from stream.settings import Settings
+from stream.topics import client_kwargs
+
+
+def render(record: Any) -> bytes:
+    """A record's value as one JSON line: JSON values as they are, others wrapped."""
+    value: bytes | None = record.value
+    if value is not None and value[:1] == b"{":
+        try:
+            return orjson.dumps(orjson.loads(value))
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        text: str | None = value.decode("utf-8") if value is not None else None
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(value or b"").decode(), "base64"
+    return orjson.dumps(
+        {
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "key": record.key.decode("utf-8", "replace") if record.key else None,
+            "value": text,
+            "value_encoding": encoding,
+        }
+    )
+
+
+async def tail(
+    settings: Settings,
+    bootstrap_servers: str,
+    topic: str,
+    *,
+    from_beginning: bool = False,
+    limit: int | None = None,
+    idle_timeout: float | None = None,
+    out: TextIO,
+) -> int:
+    consumer = AIOKafkaConsumer(
+        **client_kwargs(settings, bootstrap_servers),
+        enable_auto_commit=False,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+    )
+    await consumer.start()
+    try:
+        partitions = await _partitions(consumer, topic)
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        if from_beginning:
+            await consumer.seek_to_beginning()
+        else:
+            await consumer.seek_to_end()
+        count = 0
+        while limit is None or count < limit:
+            batches = await consumer.getmany(timeout_ms=int((idle_timeout or 3600) * 1000))
+            if not batches:
+                if idle_timeout is not None:
+                    break
+                continue
+            for records in batches.values():
+                for record in records:
+                    out.write(render(record).decode() + "\n")
+                    count += 1
+                    if limit is not None and count >= limit:
+                        break
+            out.flush()
+        return count
+    finally:
+        await asyncio.wait_for(consumer.stop(), 10)
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[int]:
+    if topic not in await consumer.topics():  # also loads the metadata of every topic
+        raise ConfigError(f"topic {topic!r} does not exist on the cluster")
+    return sorted(consumer.partitions_for_topic(topic) or ())

@@ -1,0 +1,111 @@
+"""The topics of `stream`, how to reach the cluster, and how to make sure they exist.
+
+Brokers that auto-create topics (Tansu does, with 4 partitions) would give
+`pages.raw` whatever count they like if a producer wrote first; the dedup design
+needs `teasers.sightings` to have exactly `STREAM_PARTITIONS`. So every entry
+point (`run`, `produce`, `demo`) declares the topics before it reads or writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.helpers import create_ssl_context
+
+from stream.errors import ConfigError
+from stream.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Kafka error code for "topic already exists": declaring is idempotent.
+_TOPIC_ALREADY_EXISTS = 36
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    role: str
+
+
+def topic_specs(settings: Settings) -> list[TopicSpec]:
+    n = settings.partitions
+    return [
+        TopicSpec(settings.topic_pages, n, "input: raw pages from crawlers"),
+        TopicSpec(settings.topic_articles, n, "output: one article per page"),
+        TopicSpec(settings.topic_teasers, n, "output: first sighting of each teaser"),
+        TopicSpec(settings.topic_dlq, n, "output: inputs that could not be parsed"),
+        TopicSpec(settings.topic_sightings, n, "internal: sightings keyed by teaser id"),
+        # One partition: near-duplicate detection needs one global index, and only
+        # first sightings (a small fraction of the traffic) pass through it.
+        TopicSpec(settings.topic_fresh, 1, "internal: first sightings to enrich"),
+    ]
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    if settings.security_protocol not in ("SSL", "SASL_SSL"):
+        return None
+    context: ssl.SSLContext = create_ssl_context(
+        cafile=settings.ssl_cafile, certfile=settings.ssl_certfile, keyfile=settings.ssl_keyfile
+    )
+    return context
+
+
+def client_kwargs(settings: Settings, bootstrap_servers: str) -> dict[str, Any]:
+    """aiokafka connection arguments, with the SASL/SSL settings passed through."""
+    kwargs: dict[str, Any] = {
+        "bootstrap_servers": bootstrap_servers,
+        "security_protocol": settings.security_protocol,
+    }
+    context = ssl_context(settings)
+    if context is not None:
+        kwargs["ssl_context"] = context
+    if settings.security_protocol.startswith("SASL"):
+        if settings.sasl_username is None or settings.sasl_password is None:
+            raise ConfigError(
+                f"STREAM_SECURITY_PROTOCOL={settings.security_protocol} needs "
+                "STREAM_SASL_USERNAME and STREAM_SASL_PASSWORD"
+            )
+        kwargs.update(
+            sasl_mechanism=settings.sasl_mechanism,
+            sasl_plain_username=settings.sasl_username,
+            # Unwrapped only here, at the last moment, straight into the client.
+            sasl_plain_password=settings.sasl_password.get_secret_value(),
+        )
+    return kwargs
+
+
+async def ensure_topics(settings: Settings, bootstrap_servers: str) -> list[str]:
+    """Create the missing topics; returns the names it created."""
+    admin = AIOKafkaAdminClient(
+        **client_kwargs(settings, bootstrap_servers), client_id=f"{settings.app_id}-admin"
+    )
+    await admin.start()
+    try:
+        specs = topic_specs(settings)
+        existing = set(await admin.list_topics())
+        missing = [spec for spec in specs if spec.name not in existing]
+        if not missing:
+            return []
+        response = await admin.create_topics(
+            [NewTopic(s.name, s.partitions, settings.replication_factor) for s in missing]
+        )
+        created = []
+        for name, code, message in _topic_errors(response):
+            if code == 0:
+                created.append(name)
+            elif code != _TOPIC_ALREADY_EXISTS:
+                raise ConfigError(f"could not create topic {name!r}: {message} (error {code})")
+        log.info("created topics %s", ", ".join(created))
+        return created
+    finally:
+        await admin.close()
+
+
+def _topic_errors(response: Any) -> list[tuple[str, int, str | None]]:
+    rows = response.topic_errors
+    return [(row[0], row[1], row[2] if len(row) > 2 else None) for row in rows]

@@ -1,0 +1,46 @@
+"""Shared fixtures: the sample pages, and the real embedded broker for integration tests.
+
+The broker starts once per session on a free port and is ready only when a Kafka
+Metadata request lists it. Each integration test gets its own topic names, group
+and web port (`settings` fixture), so tests never see each other's records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stream.broker import EmbeddedBroker, free_port
+from stream.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_000 = FIXTURES / "000_4065343f77174ab1.txt"
+SAMPLE_002 = FIXTURES / "002_9b520bc063ecabc6.txt"
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[EmbeddedBroker]:
+    with EmbeddedBroker() as running:
+        yield running
+
+
+@pytest.fixture
+def settings(broker: EmbeddedBroker, tmp_path: Path) -> Settings:
+    """Settings of one test: its own topics, consumer group, state folder and web port."""
+    run = uuid.uuid4().hex[:8]
+    return Settings(
+        bootstrap_servers=broker.bootstrap_servers,
+        app_id=f"stream-test-{run}",
+        topic_pages=f"{run}.pages.raw",
+        topic_articles=f"{run}.articles.parsed",
+        topic_teasers=f"{run}.teasers.unique",
+        topic_dlq=f"{run}.pages.dlq",
+        topic_sightings=f"{run}.teasers.sightings",
+        topic_fresh=f"{run}.teasers.fresh",
+        partitions=4,
+        data_dir=str(tmp_path / "state"),
+        web_port=free_port(),
+    )

@@ -1,0 +1,183 @@
+"""Helpers for integration tests: real worker processes, producing, reading topics.
+
+Workers run as real `python -m stream run` processes (what operators run), so
+SIGTERM and SIGKILL mean what they mean in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from stream.broker import free_port
+from stream.settings import Settings
+from stream.topics import client_kwargs, ensure_topics
+
+READY_TIMEOUT_S = 45.0
+
+
+def worker_env(settings: Settings, **overrides: Any) -> dict[str, str]:
+    values = settings.model_dump() | overrides
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAM_")}
+    for name, value in values.items():
+        if value is not None and name != "sasl_password":
+            env[f"STREAM_{name.upper()}"] = str(value)
+    env["STREAM_LOG_LEVEL"] = "INFO"
+    return env
+
+
+@dataclass
+class WorkerProcess:
+    """One `stream run` process; its log is kept for the failure message."""
+
+    settings: Settings
+    log_path: Path
+    web_port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def start(cls, settings: Settings, log_dir: Path, name: str = "worker") -> WorkerProcess:
+        port = free_port()
+        worker = cls(settings, log_dir / f"{name}-{port}.log", port)
+        log_file = worker.log_path.open("ab")
+        worker.process = subprocess.Popen(
+            [sys.executable, "-m", "stream", "run"],
+            env=worker_env(settings, web_port=port),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        log_file.close()
+        return worker
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=2) as response:
+                return int(response.status), bytes(response.read())
+        except urllib.error.HTTPError as error:
+            return int(error.code), error.read()
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> float:
+        """Seconds until /readyz said 200; fails with the worker's log otherwise."""
+        started = time.monotonic()
+        assert self.process is not None
+        while time.monotonic() - started < timeout:
+            if self.process.poll() is not None:
+                raise AssertionError(f"worker exited ({self.process.returncode}):\n{self.log()}")
+            with contextlib.suppress(OSError):
+                if self.get("/readyz")[0] == 200:
+                    return time.monotonic() - started
+            time.sleep(0.1)
+        raise AssertionError(f"worker not ready in {timeout} s:\n{self.log()}")
+
+    def metrics(self) -> dict[str, float]:
+        samples: dict[str, float] = {}
+        for line in self.get("/metrics")[1].decode().splitlines():
+            if line.startswith("stream_"):
+                name, _, value = line.rpartition(" ")
+                samples[name] = float(value)
+        return samples
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired as exc:
+                self.process.kill()
+                self.process.wait()
+                raise AssertionError(
+                    f"worker ignored signal {sig} for {timeout} s:\n{self.log()}"
+                ) from exc
+        return int(self.process.returncode)
+
+
+def prepare(settings: Settings) -> None:
+    assert settings.bootstrap_servers
+    asyncio.run(ensure_topics(settings, settings.bootstrap_servers))
+
+
+async def produce(
+    settings: Settings,
+    messages: list[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]],
+) -> None:
+    """Send (key, value, headers) messages to the pages topic and wait for acks."""
+    assert settings.bootstrap_servers
+    producer = AIOKafkaProducer(**client_kwargs(settings, settings.bootstrap_servers))
+    await producer.start()
+    try:
+        futures = [
+            await producer.send(settings.topic_pages, value, key=key, headers=headers)
+            for key, value, headers in messages
+        ]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def read_topic(settings: Settings, topic: str, *, idle_s: float = 1.0) -> list[Any]:
+    """Every record of a topic, read from the beginning until `idle_s` without records.
+
+    Counting by reading, not by end offsets: Tansu's ListOffsets under-reports.
+    """
+    assert settings.bootstrap_servers
+    consumer = AIOKafkaConsumer(
+        **client_kwargs(settings, settings.bootstrap_servers), enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = consumer.partitions_for_topic(topic) or set()
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        await consumer.seek_to_beginning()
+        records: list[Any] = []
+        while True:
+            batches = await consumer.getmany(timeout_ms=int(idle_s * 1000))
+            if not batches:
+                return records
+            for batch in batches.values():
+                records.extend(batch)
+    finally:
+        await consumer.stop()
+
+
+def values(records: list[Any]) -> list[dict[str, Any]]:
+    return [orjson.loads(r.value) for r in records]
+
+
+def wait_for(predicate: Any, *, timeout: float, message: str, interval: float = 0.25) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s: {message}")
+
+
+def accounted(worker: WorkerProcess) -> tuple[float, float]:
+    """(pages, teaser sightings) the worker has finished, from its own counters."""
+    samples = worker.metrics()
+    pages = sum(v for k, v in samples.items() if k.startswith("stream_pages_total"))
+    teasers = sum(v for k, v in samples.items() if k.startswith("stream_teasers_total"))
+    return pages, teasers

@@ -1,0 +1,271 @@
+"""The worker end to end on the real embedded broker: real `stream run` processes.
+
+Each test has its own topics and consumer group (the `settings` fixture). Outputs
+are counted by reading the topics, and "done" is read from the worker's own
+counters (every page and every teaser sighting accounted for), never from end
+offsets, which Tansu under-reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from stream.producer import collect_pages, encode_page, produce_pages
+from stream.settings import Settings
+from tests.conftest import SAMPLE_000, SAMPLE_002
+from tests.kafka_helpers import (
+    WorkerProcess,
+    accounted,
+    prepare,
+    produce,
+    read_topic,
+    values,
+    wait_for,
+)
+
+pytestmark = pytest.mark.integration
+
+# Distinct teasers per sample page (the parser's exact counts, pinned in test_parse).
+TEASERS_000, TEASERS_002 = 101, 100
+UNIQUE_BOTH = 201
+PROCESS_TIMEOUT_S = 90.0
+
+
+def publish_samples(settings: Settings, repeat: int = 1, raw: bool = False) -> None:
+    assert settings.bootstrap_servers
+    asyncio.run(
+        produce_pages(
+            settings,
+            settings.bootstrap_servers,
+            collect_pages([SAMPLE_000, SAMPLE_002]),
+            repeat=repeat,
+            raw=raw,
+            progress=False,
+        )
+    )
+
+
+def wait_accounted(worker: WorkerProcess, pages: int, sightings: int) -> None:
+    wait_for(
+        lambda: accounted(worker) >= (pages, sightings),
+        timeout=PROCESS_TIMEOUT_S,
+        message=f"{pages} pages / {sightings} sightings; got {accounted(worker)}\n{worker.log()}",
+    )
+
+
+def outputs(settings: Settings) -> tuple[list[dict], list[dict], list[dict]]:
+    return (
+        values(asyncio.run(read_topic(settings, settings.topic_articles))),
+        values(asyncio.run(read_topic(settings, settings.topic_teasers))),
+        values(asyncio.run(read_topic(settings, settings.topic_dlq))),
+    )
+
+
+def test_samples_twice_give_201_unique_teasers_and_4_articles(
+    settings: Settings, tmp_path: Path
+) -> None:
+    prepare(settings)
+    worker = WorkerProcess.start(settings, tmp_path)
+    try:
+        worker.wait_ready()
+        publish_samples(settings, repeat=2)
+        wait_accounted(worker, pages=4, sightings=2 * (TEASERS_000 + TEASERS_002))
+        articles, teasers, dead = outputs(settings)
+        metrics = worker.metrics()
+    finally:
+        assert worker.stop() == 0, worker.log()
+    assert len(articles) == 4
+    assert dead == []
+    ids = [t["teaser_id"] for t in teasers]
+    assert len(ids) == UNIQUE_BOTH
+    assert len(set(ids)) == UNIQUE_BOTH
+    assert metrics['stream_teasers_total{result="repeat"}'] == UNIQUE_BOTH
+    first = next(t for t in teasers if t["headline"].startswith("Zelensky blocks peace"))
+    assert first["schema"] == "teaser/1"
+    assert first["enrichment"]["attribution"] == "Russian senator"
+    article = next(a for a in articles if a["headline"].startswith("Lavrov tells US"))
+    assert article["dateline"]["place"] == "Moscow"
+    assert article["tags"] == ["Foreign policy", "Sergey Lavrov", "Ukraine crisis"]
+    assert len(article["teaser_ids"]) == TEASERS_000
+
+
+def kcat_command() -> list[str] | None:
+    kcat = shutil.which("kcat")
+    if kcat is None:
+        return None
+    return [kcat]
+
+
+def kcat_env() -> dict[str, str]:
+    """Debian's kcat links librdkafka 2.0, which fails Tansu 0.6's version handshake;
+    the librdkafka 2.x inside the confluent-kafka wheel works."""
+    import confluent_kafka
+
+    libs = Path(confluent_kafka.__file__).parent.parent / "confluent_kafka.libs"
+    return {**os.environ, "LD_LIBRARY_PATH": str(libs)}
+
+
+def test_page_from_kcat_as_raw_body_with_headers_is_processed_like_stream_produce(
+    settings: Settings, tmp_path: Path
+) -> None:
+    command = kcat_command()
+    if command is None:
+        if os.environ.get("CI"):
+            pytest.fail("kcat is not installed; .ci/run installs it")
+        pytest.skip("kcat not installed (apt-get install kcat)")
+    prepare(settings)
+    worker = WorkerProcess.start(settings, tmp_path)
+    try:
+        worker.wait_ready()
+        url = "https://tass.com/politics/kcat"
+        subprocess.run(
+            [
+                *command,
+                "-P",
+                "-b",
+                str(settings.bootstrap_servers),
+                "-t",
+                settings.topic_pages,
+                "-k",
+                url,
+                "-H",
+                f"url={url}",
+                "-H",
+                "fetched_at=2026-02-11T12:00:00Z",
+                "-H",
+                "content-type=text/plain",
+                str(SAMPLE_000),
+            ],
+            env=kcat_env(),
+            check=True,
+            timeout=30,
+            capture_output=True,
+        )
+        # The same page as stream produce would send it, as a JSON envelope.
+        key, value, headers = encode_page(
+            SAMPLE_000.read_bytes(),
+            content_type="text/plain",
+            url=url,
+            fetched_at=dt.datetime(2026, 2, 11, 12, tzinfo=dt.UTC),
+            raw=False,
+        )
+        asyncio.run(produce(settings, [(key, value, headers)]))
+        wait_accounted(worker, pages=2, sightings=2 * TEASERS_000)
+        articles, teasers, dead = outputs(settings)
+    finally:
+        worker.stop()
+    assert dead == []
+    assert len(articles) == 2
+    via_kcat, via_envelope = ({k: v for k, v in a.items() if k != "parsed_at"} for a in articles)
+    assert via_kcat == via_envelope
+    assert via_kcat["url"] == url
+    assert via_kcat["dateline"]["date"] == "2026-02-11"
+    assert len(teasers) == TEASERS_000
+
+
+BAD_INPUTS: list[tuple[bytes | None, str]] = [
+    (b"", "empty"),
+    (None, "empty"),
+    (b"\xff\xfe\xfd not utf-8", "not_utf8"),
+    (b'{"url": "https://x", "body": ', "bad_envelope"),
+    (b'{"body": 12}', "bad_envelope"),
+    (b"just some words without any article structure", "no_article"),
+]
+
+
+def test_bad_inputs_become_dead_letters_and_the_worker_keeps_going(
+    settings: Settings, tmp_path: Path
+) -> None:
+    prepare(settings)
+    worker = WorkerProcess.start(settings, tmp_path)
+    try:
+        worker.wait_ready()
+        messages = [(f"bad-{i}".encode(), value, []) for i, (value, _) in enumerate(BAD_INPUTS)]
+        messages.append((None, SAMPLE_002.read_bytes(), [("content-type", b"text/plain")]))
+        asyncio.run(produce(settings, messages))
+        wait_accounted(worker, pages=len(messages), sightings=TEASERS_002)
+        articles, teasers, dead = outputs(settings)
+        metrics = worker.metrics()
+        assert worker.process is not None
+        assert worker.process.poll() is None
+    finally:
+        worker.stop()
+    assert len(articles) == 1
+    assert len(teasers) == TEASERS_002
+    by_key = {d["key"]: d for d in dead}
+    assert len(dead) == len(BAD_INPUTS)
+    for i, (_value, reason) in enumerate(BAD_INPUTS):
+        letter = by_key[f"bad-{i}"]
+        assert letter["reason"] == reason, letter
+        assert letter["source"]["topic"] == settings.topic_pages
+        assert letter["detail"]
+    assert metrics['stream_pages_total{outcome="dead_letter"}'] == len(BAD_INPUTS)
+    assert Counter(d["reason"] for d in dead) == Counter(r for _, r in BAD_INPUTS)
+
+
+def test_two_workers_in_one_group_publish_the_same_unique_set_as_one(
+    settings: Settings, tmp_path: Path
+) -> None:
+    prepare(settings)
+    first = WorkerProcess.start(settings, tmp_path, "a")
+    second = WorkerProcess.start(settings, tmp_path, "b")
+    try:
+        first.wait_ready()
+        second.wait_ready()
+        # Let the group settle on both members before pages flow.
+        wait_for(
+            lambda: all(w.get("/readyz")[0] == 200 for w in (first, second)),
+            timeout=30,
+            message="both workers ready",
+        )
+        publish_samples(settings, repeat=2)
+        wait_for(
+            lambda: (
+                tuple(map(sum, zip(accounted(first), accounted(second), strict=True)))
+                >= (4, 2 * (TEASERS_000 + TEASERS_002))
+            ),
+            timeout=PROCESS_TIMEOUT_S,
+            message=f"two workers accounted\n{first.log()}\n{second.log()}",
+        )
+        articles, teasers, _ = outputs(settings)
+    finally:
+        first.stop()
+        second.stop()
+    ids = [t["teaser_id"] for t in teasers]
+    assert len(articles) == 4
+    assert len(ids) == len(set(ids)) == UNIQUE_BOTH
+
+
+def test_worker_restarted_after_sigterm_publishes_no_teaser_twice(
+    settings: Settings, tmp_path: Path
+) -> None:
+    prepare(settings)
+    worker = WorkerProcess.start(settings, tmp_path, "before")
+    worker.wait_ready()
+    publish_samples(settings)
+    wait_accounted(worker, pages=2, sightings=TEASERS_000 + TEASERS_002)
+    assert worker.stop(signal.SIGTERM) == 0, worker.log()
+
+    again = WorkerProcess.start(settings, tmp_path, "after")
+    try:
+        again.wait_ready()
+        publish_samples(settings)
+        wait_accounted(again, pages=2, sightings=TEASERS_000 + TEASERS_002)
+        articles, teasers, _ = outputs(settings)
+        metrics = again.metrics()
+    finally:
+        again.stop()
+    ids = [t["teaser_id"] for t in teasers]
+    assert len(articles) == 4
+    assert len(ids) == len(set(ids)) == UNIQUE_BOTH
+    # The restarted worker saw every teaser as a repeat: its state came back.
+    assert metrics['stream_teasers_total{result="repeat"}'] == UNIQUE_BOTH
