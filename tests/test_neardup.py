@@ -1,0 +1,159 @@
+"""Near-duplicate index: rewordings flagged, distinct stories not, state in the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stream.identity import teaser_id
+from stream.neardup import NearDuplicateIndex, jaccard, shingles
+from stream.settings import Settings
+
+LABELS = Path(__file__).parent / "fixtures" / "teaser_labels.json"
+THRESHOLD = Settings().near_duplicate_threshold
+
+LEAD = (
+    "The head of the municipal area says the attacks targeted a bread delivery truck "
+    "with a visible sign, a man on a bicycle"
+)
+ORIGINAL = "5 civilians killed, 9 wounded in Ukraine’s attacks on Zaporozhye Region during day"
+REWORDED = "6 civilians killed, 11 wounded in Ukraine’s attacks on Zaporozhye Region over past day"
+
+
+def _sample_teasers() -> list[tuple[str, str]]:
+    teasers = json.loads(LABELS.read_text(encoding="utf-8"))["teasers"]
+    return [
+        (
+            teaser_id(t["headline"], t["lead"]),
+            " ".join(part for part in (t["headline"], t["lead"]) if part),
+        )
+        for t in teasers
+    ]
+
+
+def test_reworded_headline_of_the_same_story_is_flagged() -> None:
+    index = NearDuplicateIndex({}, threshold=THRESHOLD)
+    assert index.check_and_add("first", f"{ORIGINAL} {LEAD}") is None
+    assert index.check_and_add("second", f"{REWORDED} {LEAD}") == "first"
+
+
+def test_restyled_attribution_is_flagged() -> None:
+    lead = "The Russian foreign minister noted that only fragments of it appeared in the media"
+    before = "Russia never received 20-point 'document' on Ukraine, Lavrov says"
+    after = "Russia never received 20-point document on Ukraine — Lavrov"
+    index = NearDuplicateIndex({}, threshold=THRESHOLD)
+    index.check_and_add("a", f"{before} {lead}")
+    assert index.check_and_add("b", f"{after} {lead}") == "a"
+
+
+def test_distinct_sample_teasers_are_not_near_duplicates() -> None:
+    """All 201 teasers of the two sample pages are different stories: none is flagged."""
+    index = NearDuplicateIndex({}, threshold=THRESHOLD)
+    flagged = [tid for tid, text in _sample_teasers() if index.check_and_add(tid, text)]
+    assert flagged == []
+
+
+def test_template_lookalikes_stay_below_the_threshold() -> None:
+    """Press reviews of different days share a lead template, not a story."""
+    a = (
+        "Press review: Russia, US move past Biden’s legacy as Kiev assures NATO of fight "
+        "readiness Top stories from the Russian press on Friday, April 11th"
+    )
+    b = (
+        "Press review: US and China launch trade war while Russia and the US hold new talks "
+        "Top stories from the Russian press on Thursday, April 10th"
+    )
+    assert jaccard(a, b) < THRESHOLD
+    index = NearDuplicateIndex({}, threshold=THRESHOLD)
+    index.check_and_add("a", a)
+    assert index.check_and_add("b", b) is None
+
+
+def test_a_new_index_over_the_same_store_sees_earlier_teasers() -> None:
+    store: dict[str, object] = {}
+    NearDuplicateIndex(store, threshold=THRESHOLD).check_and_add("first", f"{ORIGINAL} {LEAD}")
+    restarted = NearDuplicateIndex(store, threshold=THRESHOLD)
+    assert "first" in restarted
+    assert restarted.check_and_add("second", f"{REWORDED} {LEAD}") == "first"
+
+
+def test_store_values_survive_a_json_round_trip() -> None:
+    """A faust Table with the json serializer can hold the state."""
+    store: dict[str, object] = {}
+    NearDuplicateIndex(store, threshold=THRESHOLD).check_and_add("first", f"{ORIGINAL} {LEAD}")
+    assert all(k.startswith(("sig:", "lsh:")) for k in store)
+    copy = json.loads(json.dumps(store))
+    assert NearDuplicateIndex(copy, threshold=THRESHOLD).check_and_add("x", REWORDED + " " + LEAD)
+
+
+def test_signatures_are_the_same_in_every_process() -> None:
+    """Fixed seed: another interpreter with another hash seed computes the same state."""
+    text = f"{ORIGINAL} {LEAD}"
+    code = (
+        "import json; from stream.neardup import NearDuplicateIndex as N; s = {}; "
+        f"N(s, threshold=0.5).check_and_add('t', {text!r}); print(json.dumps(s, sort_keys=True))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    here: dict[str, object] = {}
+    NearDuplicateIndex(here, threshold=0.5).check_and_add("t", text)
+    assert json.loads(out) == here
+
+
+def test_check_and_add_is_idempotent_for_a_replayed_teaser() -> None:
+    store: dict[str, object] = {}
+    index = NearDuplicateIndex(store, threshold=THRESHOLD)
+    assert index.check_and_add("first", f"{ORIGINAL} {LEAD}") is None
+    before = dict(store)
+    assert index.check_and_add("first", f"{ORIGINAL} {LEAD}") is None  # not its own duplicate
+    assert store == before
+
+
+def test_the_most_similar_earlier_teaser_wins() -> None:
+    index = NearDuplicateIndex({}, threshold=THRESHOLD)
+    index.check_and_add("far", f"Six civilians hurt in Zaporozhye Region {LEAD}")
+    index.check_and_add("near", f"{ORIGINAL} {LEAD}")
+    assert index.check_and_add("new", f"{REWORDED} {LEAD}") == "near"
+
+
+def test_remove_forgets_a_teaser_and_empties_its_buckets() -> None:
+    store: dict[str, object] = {}
+    index = NearDuplicateIndex(store, threshold=THRESHOLD)
+    index.check_and_add("first", f"{ORIGINAL} {LEAD}")
+    assert index.remove("first") is True
+    assert store == {}
+    assert index.remove("first") is False
+    assert index.check_and_add("second", f"{REWORDED} {LEAD}") is None
+
+
+def test_threshold_one_flags_only_the_same_wording() -> None:
+    index = NearDuplicateIndex({}, threshold=1.0)
+    index.check_and_add("a", f"{ORIGINAL} {LEAD}")
+    assert index.check_and_add("b", f"{REWORDED} {LEAD}") is None
+    assert index.check_and_add("c", f"{ORIGINAL.upper()}  {LEAD}") == "a"  # normalised first
+
+
+def test_shingles_are_normalised_word_bigrams() -> None:
+    assert shingles("Kiev’s  ATTACKS") == {"kiev s", "s attacks"}
+    assert shingles("Lavrov") == {"lavrov"}
+    assert shingles("") == set()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"threshold": 0.0}, "threshold"),
+        ({"threshold": 1.5}, "threshold"),
+        ({"threshold": 0.5, "num_perm": 100, "bands": 32}, "multiple"),
+    ],
+)
+def test_bad_parameters_are_refused(kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        NearDuplicateIndex({}, **kwargs)  # type: ignore[arg-type]
