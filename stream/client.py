@@ -291,10 +291,12 @@ class Subscription(Generic[M]):
     # -- Offsets ---------------------------------------------------------------------
 
     async def commit(self, received: Received[Any] | None = None) -> None:
-        """Commit `received` (its offset + 1), or everything yielded or skipped so far.
+        """Commit `received` (its offset + 1), or everything read so far.
 
-        Call it after your own side effects: a crash before the commit replays the
-        records from the last commit, never loses them.
+        "Everything read" includes the repeats `dedupe` dropped and the invalid
+        records skipped or raised as `InvalidRecord`. Call it after your own side
+        effects: a crash before the commit replays the records from the last
+        commit, never loses them.
         """
         consumer = self._started()
         if self.group is None:
