@@ -47,6 +47,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from stream.app import create_app
     from stream.topics import ensure_topics
 
+    if settings.one_record_per_batch is None and settings.uses_embedded_broker:
+        settings = settings.model_copy(update={"one_record_per_batch": True})
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     with cluster(settings) as bootstrap:

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     rebalance_timeout_s: float = Field(default=10.0, gt=0)
     commit_interval_s: float = Field(default=1.0, gt=0)
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    # Tansu's ListOffsets counts batches, not records (200 batched records report an
+    # end offset of 1, measured), and faust's table recovery reads a changelog only up
+    # to that end offset, so restored dedup state would miss keys. One record per
+    # producer batch keeps end offsets exact there, at a throughput cost.
+    # None: on exactly when `stream` starts the embedded broker itself.
+    one_record_per_batch: bool | None = None
 
     # -- State -------------------------------------------------------------------
     store: str = "memory://"

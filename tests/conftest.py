@@ -41,6 +41,8 @@ def settings(broker: EmbeddedBroker, tmp_path: Path) -> Settings:
         topic_sightings=f"{run}.teasers.sightings",
         topic_fresh=f"{run}.teasers.fresh",
         partitions=4,
+        # The broker is Tansu: keep its end offsets exact (see Settings).
+        one_record_per_batch=True,
         data_dir=str(tmp_path / "state"),
         web_port=free_port(),
     )
