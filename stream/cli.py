@@ -154,6 +154,14 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return run_demo(settings, keep_running=args.keep_running)
 
 
+def cmd_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from stream.schema import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stream",
@@ -194,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("broker", help="run only the embedded broker")
     p.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")
     p.set_defaults(func=cmd_broker)
+
+    p = sub.add_parser("schema", help="write the JSON Schema of every record and asyncapi.yaml")
+    p.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("demo", help="the whole pipeline on the bundled pages, then a summary")
     p.add_argument("--keep-running", action="store_true", help="keep the worker up until Ctrl-C")

@@ -94,7 +94,7 @@ def decode(message: InputMessage, *, max_bytes: int) -> RawPage:
             f"the value is not valid UTF-8 (byte {exc.start}: {exc.reason}); "
             "send pages as UTF-8 text or HTML"
         ) from exc
-    if text.lstrip().startswith("{"):
+    if _is_json_object(text):
         return _from_envelope(text)
     key_url = message.key.decode("utf-8", "replace").strip() if message.key else None
     fetched = _header(message.headers, "fetched_at")
@@ -104,6 +104,16 @@ def decode(message: InputMessage, *, max_bytes: int) -> RawPage:
         fetched_at=_parse_time(fetched, "header fetched_at") if fetched else None,
         content_type=_content_type(_header(message.headers, "content-type")),
     )
+
+
+def _is_json_object(text: str) -> bool:
+    """A JSON object opens with `{` then `"` or `}`; template residue such as
+    `{{newsPoint.title}}` at the top of a raw page also opens with `{` but is not one."""
+    head = text.lstrip()[:64]
+    if not head.startswith("{"):
+        return False
+    rest = head[1:].lstrip()
+    return not rest or rest[0] in '"}'
 
 
 def _from_envelope(text: str) -> RawPage:

@@ -194,15 +194,20 @@ class Pipeline:
             return result
         assert result.article is not None
         self.outputs.articles.append(result.article)
+        fresh: list[Sighting] = []
         for batch in result.batches.values():
-            fresh = first_sightings(batch, self.seen)
-            self.outputs.repeats += len(batch.sightings) - len(fresh)
-            for sighting in fresh:
-                teaser = teaser_of(sighting)
-                if self.enricher is not None:
-                    teaser = self.enricher.enrich(teaser)
-                self.outputs.teasers.append(teaser)
-            record_seen(self.seen, fresh, time.time())
+            new = first_sightings(batch, self.seen)
+            self.outputs.repeats += len(batch.sightings) - len(new)
+            fresh.extend(new)
+        # Batches group sightings by partition; people read teasers in page order.
+        order = {tid: i for i, tid in reversed(list(enumerate(result.article.teaser_ids)))}
+        fresh.sort(key=lambda sighting: order[sighting.teaser_id])
+        for sighting in fresh:
+            teaser = teaser_of(sighting)
+            if self.enricher is not None:
+                teaser = self.enricher.enrich(teaser)
+            self.outputs.teasers.append(teaser)
+        record_seen(self.seen, fresh, time.time())
         return result
 
 

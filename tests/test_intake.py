@@ -57,6 +57,10 @@ def test_raw_body_takes_metadata_from_headers() -> None:
     assert page.content_type == "text/plain"
 
 
+def test_raw_page_starting_with_template_residue_is_not_taken_for_an_envelope() -> None:
+    assert decode(b"{{newsPoint.title}}\nHeadline").body == "{{newsPoint.title}}\nHeadline"
+
+
 def test_raw_body_without_url_header_uses_the_key_as_url() -> None:
     assert decode(b"Headline", key=b"https://tass.com/k").url == "https://tass.com/k"
 

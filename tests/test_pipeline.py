@@ -1,0 +1,116 @@
+"""stream.pipeline: the whole pipeline without Kafka, stage by stage and composed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from stream import identity, pipeline
+from stream.intake import InputMessage
+from stream.pipeline import Pipeline, TeaserEnricher
+from stream.settings import Settings
+from tests.conftest import SAMPLE_000, SAMPLE_002
+
+NOW = dt.datetime(2026, 2, 12, 8, 0, tzinfo=dt.UTC)
+SETTINGS = Settings(partitions=8)
+
+
+def page(path: object, **kwargs: object) -> InputMessage:
+    return InputMessage(value=path.read_bytes(), **kwargs)  # type: ignore[attr-defined,arg-type]
+
+
+def test_both_samples_twice_give_201_unique_teasers_4_articles_and_201_repeats() -> None:
+    run = Pipeline(SETTINGS)
+    for _ in range(2):
+        for sample in (SAMPLE_000, SAMPLE_002):
+            run.feed(page(sample), now=NOW)
+    out = run.outputs
+    assert len(out.articles) == 4
+    assert len(out.teasers) == 201
+    assert len({t.teaser_id for t in out.teasers}) == 201
+    assert out.repeats == 201
+    assert out.dead_letters == []
+
+
+def test_batches_route_each_teaser_id_to_its_partition_once() -> None:
+    result = pipeline.process_page(page(SAMPLE_000), SETTINGS, now=NOW)
+    assert result.article is not None
+    routed = [
+        (partition, s.teaser_id) for partition, b in result.batches.items() for s in b.sightings
+    ]
+    assert all(identity.partition_for(tid, 8) == p for p, tid in routed)
+    assert sorted(tid for _, tid in routed) == sorted(set(result.article.teaser_ids))
+    assert len(result.batches) <= 8
+
+
+def test_article_carries_teaser_ids_in_page_order_and_metadata() -> None:
+    message = page(
+        SAMPLE_000,
+        headers=(("url", b"https://tass.com/politics/1"), ("fetched_at", b"2026-02-11T10:00Z")),
+    )
+    result = pipeline.process_page(message, SETTINGS, now=NOW)
+    article = result.article
+    assert article is not None
+    assert article.page_id == identity.page_id("https://tass.com/politics/1", "")
+    assert article.url == "https://tass.com/politics/1"
+    assert article.dateline is not None
+    assert article.dateline.date == dt.date(2026, 2, 11)
+    first = "Zelensky blocks peace in Ukraine to profit further from conflict — Russian senator"
+    assert article.teaser_ids[0] == identity.teaser_id(first, None)
+    assert len(article.teaser_ids) == 101
+
+
+def test_bad_input_becomes_a_dead_letter_not_an_exception() -> None:
+    result = pipeline.process_page(InputMessage(value=b"\xff\xfe"), SETTINGS, now=NOW)
+    assert result.article is None
+    assert result.dead_letter is not None
+    assert result.dead_letter.reason == "not_utf8"
+
+
+def test_year_of_a_dateline_comes_from_the_kafka_timestamp_without_fetched_at() -> None:
+    message = page(SAMPLE_002, timestamp=dt.datetime(2025, 4, 20, tzinfo=dt.UTC))
+    article = pipeline.process_page(message, SETTINGS, now=NOW).article
+    assert article is not None and article.dateline is not None
+    assert article.dateline.date == dt.date(2025, 4, 11)
+
+
+def test_first_sightings_are_only_recorded_when_the_caller_says_so() -> None:
+    batch = next(iter(pipeline.process_page(page(SAMPLE_002), SETTINGS, now=NOW).batches.values()))
+    seen: dict[str, float] = {}
+    fresh = pipeline.first_sightings(batch, seen)
+    assert fresh == batch.sightings
+    assert seen == {}  # publishing comes first; a crash here loses nothing
+    pipeline.record_seen(seen, fresh, 1.0)
+    assert pipeline.first_sightings(batch, seen) == []
+
+
+def test_expired_keys_are_those_first_seen_before_the_retention() -> None:
+    seen = {"old": 100.0, "new": 900.0}
+    assert list(
+        pipeline.expired_keys(seen, ["old", "new", "gone"], now=1000.0, retention_s=500)
+    ) == ["old"]
+
+
+def test_replayed_teaser_keeps_the_near_duplicate_verdict_it_had() -> None:
+    store: dict[str, object] = {}
+    enricher = TeaserEnricher(store, threshold=0.5)
+    run = Pipeline(SETTINGS, enricher=enricher)
+    run.feed(page(SAMPLE_000), now=NOW)
+    first = run.outputs.teasers[0]
+    # The same first sighting again (a crash replayed teasers.fresh): same verdict, not
+    # "a near-duplicate of itself".
+    again = TeaserEnricher(store, threshold=0.5).enrich(
+        first.model_copy(update={"enrichment": None})
+    )
+    assert again.enrichment.near_duplicate_of == first.enrichment.near_duplicate_of
+    assert again.enrichment.near_duplicate_of != first.teaser_id
+
+
+@pytest.mark.parametrize("sample", [SAMPLE_000, SAMPLE_002])
+def test_offline_teasers_come_out_in_page_order(sample: object) -> None:
+    run = Pipeline(SETTINGS)
+    result = run.feed(page(sample), now=NOW)
+    assert result.article is not None
+    expected = list(dict.fromkeys(result.article.teaser_ids))
+    assert [t.teaser_id for t in run.outputs.teasers] == expected
