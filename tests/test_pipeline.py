@@ -71,7 +71,8 @@ def test_bad_input_becomes_a_dead_letter_not_an_exception() -> None:
 def test_year_of_a_dateline_comes_from_the_kafka_timestamp_without_fetched_at() -> None:
     message = page(SAMPLE_002, timestamp=dt.datetime(2025, 4, 20, tzinfo=dt.UTC))
     article = pipeline.process_page(message, SETTINGS, now=NOW).article
-    assert article is not None and article.dateline is not None
+    assert article is not None
+    assert article.dateline is not None
     assert article.dateline.date == dt.date(2025, 4, 11)
 
 
