@@ -14,7 +14,6 @@ twice in faust's own history). Three agents, each a few lines of wiring:
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import time
@@ -29,7 +28,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 from stream import codec, identity, pipeline
 from stream.intake import InputMessage
 from stream.metrics import Metrics
-from stream.models import FreshTeaser, TeaserBatch
+from stream.models import FreshBatch, TeaserBatch
 from stream.settings import Settings
 from stream.topics import ssl_context
 
@@ -190,22 +189,19 @@ class Worker:
                 metrics.teaser("repeat", len(batch.sightings) - len(fresh))
                 if fresh:
                     with metrics.observe_stage("publish"):
-                        acks = [
-                            await fresh_topic.send(
-                                key=sighting.teaser_id.encode(),
-                                value=codec.dumps(
-                                    FreshTeaser(
-                                        teaser=pipeline.teaser_of(sighting),
-                                        page_timestamp=batch.page_timestamp,
-                                    )
-                                ),
-                                partition=0,
-                            )
-                            for sighting in fresh
-                        ]
+                        ack = await fresh_topic.send(
+                            key=batch.page_id.encode(),
+                            value=codec.dumps(
+                                FreshBatch(
+                                    teasers=[pipeline.teaser_of(f) for f in fresh],
+                                    page_timestamp=batch.page_timestamp,
+                                )
+                            ),
+                            partition=0,
+                        )
                         # Recorded as seen only once the broker holds them: a crash in
                         # between repeats a teaser (same id) but never loses one.
-                        await asyncio.gather(*acks)
+                        await ack
                     pipeline.record_seen(seen, fresh, time.time())
                 self._sweep(event.message.partition)
 
@@ -216,15 +212,16 @@ class Worker:
             async for event in stream.events():
                 if enricher is None:
                     enricher = pipeline.TeaserEnricher(index, threshold=s.near_duplicate_threshold)
-                item = codec.loads_model(FreshTeaser, event.value)
-                with metrics.observe_stage("enrich"):
-                    teaser = enricher.enrich(item.teaser)
-                result = "near_duplicate" if teaser.enrichment.near_duplicate_of else "unique"
-                with metrics.observe_stage("publish"):
-                    await unique_topic.send(
-                        key=teaser.teaser_id.encode(), value=codec.dumps(teaser)
-                    )
-                metrics.teaser(result)
+                item = codec.loads_model(FreshBatch, event.value)
+                for first in item.teasers:
+                    with metrics.observe_stage("enrich"):
+                        teaser = enricher.enrich(first)
+                    result = "near_duplicate" if teaser.enrichment.near_duplicate_of else "unique"
+                    with metrics.observe_stage("publish"):
+                        await unique_topic.send(
+                            key=teaser.teaser_id.encode(), value=codec.dumps(teaser)
+                        )
+                    metrics.teaser(result)
                 _observe_latency(metrics, item.page_timestamp)
 
         @app.timer(LAG_INTERVAL_S)  # type: ignore[untyped-decorator]  # faust is untyped

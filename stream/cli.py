@@ -222,6 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        # aiokafka logs every subscription change at INFO: noise for a person at a terminal.
+        logging.getLogger("aiokafka").setLevel(logging.WARNING)
     try:
         return int(args.func(settings, args))
     except StreamError as error:

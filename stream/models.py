@@ -178,11 +178,12 @@ class TeaserBatch(_Record):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-class FreshTeaser(_Record):
-    """A first sighting on its way to enrichment (`teasers.fresh`, one partition)."""
+class FreshBatch(_Record):
+    """The first sightings of one `TeaserBatch`, on their way to enrichment
+    (`teasers.fresh`, one partition): one message per batch, not per teaser."""
 
-    schema_: Literal["fresh_teaser/1"] = Field(default="fresh_teaser/1", alias="schema")
-    teaser: Teaser
+    schema_: Literal["fresh_batch/1"] = Field(default="fresh_batch/1", alias="schema")
+    teasers: list[Teaser]
     page_timestamp: datetime | None = None
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
