@@ -254,8 +254,16 @@ NOT_ORG_ACRONYMS: Final = _wordset(
     GMT UTC ID PC OK MW GW KM UN_ II III IV NB CPI IPO FAQ PhD TNT UFO"""
 )
 
-#: Multi-word names that are documents, not entities (`New START`).
-NOT_ENTITIES: Final = frozenset({"New START", "START", "Victory Day"})
+#: Names that are no entity: documents (`New START`), and adjectives of regions,
+#: which describe (`Central Asian countries`) rather than name a place.
+NOT_ENTITIES: Final = _nameset(
+    """New START|START|Victory Day|European|Asian|African|Eurasian|Arab|Arabian|
+    Latin American|North American|South American|Central Asian|South Asian|Southeast Asian|
+    East Asian|Middle Eastern|North African|West African|East African|Central European|
+    Eastern European|Western European|Baltic|Nordic|Scandinavian|Balkan|Caucasian|Slavic|
+    Soviet|Western|Eastern|Northern|Southern|Transatlantic|Euro-Atlantic|Kurdish|Jewish|Muslim|Islamic|
+    Christian|Orthodox|Catholic|Sunni|Shia|Shiite"""
+)
 
 #: Regions, seas and blocs beyond one country (country None), and regions or disputed
 #: areas no gazetteer here holds (ISO assignment of the territory).
@@ -717,11 +725,27 @@ def resolve_place(name: str) -> Place:
     Unknown names keep their own (title-cased) spelling and no country.
     """
     text = " ".join(name.split()).strip(" .,")
-    if text.isupper() and len(text) > 3:
-        text = " ".join(w if w in COUNTRY_ALIASES else w.capitalize() for w in text.split())
-        text = re.sub(r"\bSt\b", "St.", text) if " " in text else text
+    if text.isupper() and text not in COUNTRY_ALIASES:
+        text = _title_case(text)
     found = _lookup_place(text, context=None, place_context=True)
     return found if found is not None else Place(name=text, country=None)
+
+
+_PARTICLES: Final = frozenset({"de", "da", "do", "del", "di", "la", "le", "al", "el", "on", "of"})
+
+
+def _title_case(text: str) -> str:
+    """`ROSTOV-ON-DON` -> `Rostov-on-Don`, `RIO DE JANEIRO` -> `Rio de Janeiro`."""
+
+    def word(part: str, first: bool) -> str:
+        low = part.casefold()
+        return low if low in _PARTICLES and not first else part.capitalize()
+
+    out = []
+    for index, token in enumerate(text.split()):
+        pieces = token.split("-")
+        out.append("-".join(word(p, index == 0 and k == 0) for k, p in enumerate(pieces)))
+    return " ".join(out)
 
 
 def _lookup_place(text: str, *, context: str | None, place_context: bool) -> Place | None:
