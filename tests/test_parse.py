@@ -176,9 +176,8 @@ def test_every_teaser_zone_line_lands_in_exactly_one_teaser(
 ) -> None:
     for text, page in ((TEXT_000, page_000), (TEXT_002, page_002)):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        first = page.teasers[0].headline
-        zone = [line for line in lines[lines.index(first) :] if line != "Read more"]
         parsed = [x for t in page.teasers for x in (t.headline, t.lead) if x is not None]
+        zone = [line for line in lines[lines.index(parsed[0]) :] if line != "Read more"]
         assert zone == parsed
 
 
