@@ -562,8 +562,9 @@ class PeopleIndex:
     `learn(full_name)` records a name seen in full, so that a later surname alone
     links to it; the most recent full name with that surname wins, seeded people
     are never displaced, and spellings of a seeded person fold to its canonical
-    name. `to_dict()` holds only what was learned (one entry per learned name, so
-    its size grows exactly when something new is learned) and is JSON-simple.
+    name. `to_dict()` holds only what was learned (one entry per learned name, in
+    the order learned) and is JSON-simple; `revision` counts the changes, so a
+    caller persists it exactly when it moved.
     """
 
     #: Past this many learned names the oldest are forgotten (a bound on state).
@@ -580,8 +581,10 @@ class PeopleIndex:
                 self._seed_surnames[surname] = name
         self._learned: dict[str, str] = {}
         self._surnames: dict[str, str] = {}
+        self.revision = 0
         for name in learned or {}:
             self.learn(name)
+        self.revision = 0  # what was restored is no change
 
     def learn(self, full_name: str) -> str:
         """Record a full name; return the canonical name it stands for."""
@@ -594,6 +597,9 @@ class PeopleIndex:
         surname = _surname(full_name)
         if surname in self._seed_surnames:
             return full_name
+        if self._surnames.get(surname) == full_name:
+            return full_name  # already the one this surname stands for
+        self.revision += 1
         self._learned.pop(full_name, None)  # re-learning makes it the most recent
         self._learned[full_name] = surname
         self._surnames[surname] = full_name
@@ -824,6 +830,10 @@ _FOLD = str.maketrans(
     }
 )
 _DASHES: Final = frozenset({"—", "–", "-", "&"})
+_MODIFIER_TAIL = re.compile(
+    r"(?:ed|ing|led|run|born|made|held|built|style|wide|era|type|class|level|like|free|bound"
+    r"|oriented|centric|friendly|owned|backed|based|speaking|funded|linked)$"
+)
 _SENTENCE_END = re.compile(r"[.:!?]")
 _ABBREVIATIONS: Final = frozenset(
     {"St.", "Mr.", "Mrs.", "Ms.", "Dr.", "Jr.", "Sr.", "Ltd.", "Inc."}
@@ -915,11 +925,17 @@ def _split_compound(word: str, people: PeopleIndex) -> list[str]:
         return [word]
     if not parts[-1][:1].isupper():
         # `Hong Kong-based`, `US-induced`, `Russian-speaking`: the lower-case tail is
-        # a word of its own, so that the nationality rule sees it.
+        # a word of its own, so that the nationality rule sees it. `Cho Tae-yul`,
+        # `Kim Jong-un` keep theirs: a name's syllable is no participle.
         head = [p for p in parts if p[:1].isupper()]
-        tail = parts[len(head) :]
-        if all(p[:1].isupper() for p in head) and all(not p[:1].isupper() for p in tail):
-            return [*_split_compound("-".join(head), people), "-".join(tail)]
+        tail = "-".join(parts[len(head) :])
+        if (
+            head
+            and all(p[:1].isupper() for p in head)
+            and tail[:1].islower()
+            and _MODIFIER_TAIL.search(tail)
+        ):
+            return [*_split_compound("-".join(head), people), tail]
         return [word]
     known = any(
         p in gaz.countries
@@ -1145,6 +1161,8 @@ class _Extractor:
         low = tok.low
         if in_title and low in TITLE_PARTS:
             return True
+        if "-" in low and all(p in TITLES or p in TITLE_PARTS for p in low.split("-")):
+            return True  # `Secretary-General`, `Vice-President`
         if low in TITLES:
             match = self._match(i)
             # `General Motors`, `Prince Harry`: a title that starts a known name.
@@ -1577,7 +1595,10 @@ def category(headline: str | None) -> str | None:
 _STOPWORDS: Final[Mapping[str, frozenset[str]]] = {
     "en": _wordset(
         "the of and to in is that for on with as was by at from it be are has have this "
-        "will said says not but an its after over about their who which were been"
+        "will said says not but an its after over about their who which were been would "
+        "could should than into against between during under also more other new talks "
+        "meeting hold holds held country countries people week year years day what "
+        "when where why how told ready calls urges warns"
     ),
     "de": _wordset(
         "der die und das ist nicht mit sich des dem auf für ein eine einer zu den von "
@@ -1598,12 +1619,12 @@ _STOPWORDS: Final[Mapping[str, frozenset[str]]] = {
         "o os e do da que é com uma para não dos das ao no na se por mais foi são também pelo"
     ),
     "nl": _wordset(
-        "het een van en is dat op te zijn voor met niet aan ook er als bij wordt werd naar uit"
+        "het een van is dat op te zijn voor met niet aan ook er als bij wordt werd naar uit wil"
     ),
     "ru": _wordset("и в не на что с по как это из за от для к о у же был была было также"),
     "uk": _wordset("і в не на що з по як це із за від для до та у також було був"),
     "pl": _wordset("i w nie na że z się do to jest jak o po za od dla przez"),
-    "tr": _wordset("ve bir bu da de için ile olarak daha çok gibi ama kadar"),
+    "tr": _wordset("ve bir bu için ile olarak daha çok gibi ama kadar"),
 }
 _SCRIPTS: Final = (
     (re.compile(r"[\u0600-\u06ff]"), "ar"),

@@ -269,6 +269,24 @@ def test_titles_are_not_part_of_names() -> None:
     assert found.entities.people == ["Majid Takht-Ravanchi"]
 
 
+def test_hyphens_split_two_names_but_keep_one() -> None:
+    found = enrich_teaser(
+        "Putin-Trump relationship 'excellent', UN Secretary-General Guterres says",
+        "Japanese Foreign Minister Takeshi Iwaya met South Korean counterpart Cho Tae-yul "
+        "and Maria Lvova-Belova",
+        people=PeopleIndex(),
+    )
+    assert found.entities.people == [
+        "Vladimir Putin",
+        "Donald Trump",
+        "Antonio Guterres",
+        "Takeshi Iwaya",
+        "Cho Tae-yul",
+        "Maria Lvova-Belova",
+    ]
+    assert _places("Hong Kong-based company") == [Place(name="Hong Kong", country="HK")]
+
+
 def test_people_index_round_trips_through_json() -> None:
     people = PeopleIndex()
     assert people.to_dict() == {}  # seeds live in code, not in the persisted state
@@ -290,6 +308,17 @@ def test_the_most_recent_full_name_wins_but_seeds_stay() -> None:
     people.learn("Anna Lavrov")
     assert people.by_surname("Petrov") == "Artur Petrov"
     assert people.by_surname("Lavrov") == "Sergey Lavrov"
+
+
+def test_revision_moves_exactly_when_the_index_changes() -> None:
+    people = PeopleIndex.from_dict({"Arthur Petrov": "Petrov"})
+    assert people.revision == 0
+    people.learn("Arthur Petrov")
+    people.learn("Sergey Lavrov")
+    assert people.revision == 0
+    people.learn("Artur Petrov")
+    people.learn("Arthur Petrov")  # the surname changes hands again: a change
+    assert people.revision == 2
 
 
 # -- the rest ------------------------------------------------------------------------
@@ -345,6 +374,7 @@ def test_article_entities_read_headline_and_lead() -> None:
         ("Der Kreml hat die Gespräche mit der Ukraine nicht bestätigt", "de"),
         ("Le Kremlin dit que les discussions avec Washington sont dans une impasse", "fr"),
         ("El Kremlin afirma que las conversaciones con Washington están en punto muerto", "es"),
+        ("Het kabinet wil met de oppositie praten over de begroting en de zorg", "nl"),
         ("Xi Jinping", None),
         ("", None),
     ],
