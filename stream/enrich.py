@@ -178,7 +178,7 @@ OTHER_HEADS: Final = _wordset(
     deal republic olympic route corridor road highway railway railroad bridge pipeline line
     street square avenue tower building palace stadium arena cathedral church mosque park
     prize award cup games olympics championship league day week forum summit festival
-    conference expo war revolution operation crisis"""
+    conference expo war revolution operation crisis parade ceremony exhibition marathon"""
 )
 
 #: Heads of names of geographic features; the stem decides the country, if any.
@@ -247,6 +247,9 @@ LOCATIVE: Final = frozenset(
 _TOPONYM_END = re.compile(
     r"(?:ovka|evka|ivka|avka|yevka|oye|oe|aya|ovo|evo|yevo|ino|yno|sk|pol|pole|grad|gorod)$"
 )
+
+#: Endings that make a word a place without a preposition (`Gorlovka`, `Kamenskoye`).
+_STRONG_TOPONYM_END = re.compile(r"(?:ovka|evka|ivka|skoye|skaya|grad)$")
 
 #: Common abbreviations that are not organisations.
 NOT_ORG_ACRONYMS: Final = _wordset(
@@ -482,7 +485,7 @@ _FUNCTION_WORDS: Final = _wordset(
     """to in on of for with as at by from and or the a is are was were will may can could
     would should has have had not that which who"""
 )
-_ROMAN = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")
+_ROMAN = re.compile(r"^(?=[IVXL]{1,6}$)L?X{0,3}(?:IX|IV|V?I{0,3})$")
 
 # ---------------------------------------------------------------------------------
 # People
@@ -937,7 +940,7 @@ def _split_compound(word: str, people: PeopleIndex) -> list[str]:
         ):
             return [*_split_compound("-".join(head), people), tail]
         return [word]
-    known = any(
+    known = any(_STRONG_TOPONYM_END.search(p.casefold()) for p in parts) or any(
         p in gaz.countries
         or p in gaz.demonyms
         or p in gaz.cities
@@ -1112,7 +1115,12 @@ class _Extractor:
                 i = self._battlegroup(i)
             elif not tok.cap:
                 i += 1
-            elif tok.initial and tok.low in INITIAL_SKIP and not tok.acronym:
+            elif (
+                tok.initial
+                and tok.low in INITIAL_SKIP
+                and not tok.acronym
+                and (self._match(i) is None or self._match(i)[0] == i + 1)  # type: ignore[index]
+            ):
                 i += 1  # `In Anchorage`, `According to`: a capital only by position
             else:
                 i = self._run(i)
@@ -1198,18 +1206,18 @@ class _Extractor:
         if kind == "country":
             return self._country(i, end, text)
         region_end = self._region_suffix(end)
-        if after is not None and after.cap and (after.low in ORG_HEADS or after.low in GEO_HEADS):
-            # `Washington Airport`, `Pacific Fleet`, `Hudson River`: the place names
-            # something else.
+        if after is not None and after.cap and after.low in _NOT_NAMES - TITLES:
+            # `Washington Airport`, `Pacific Fleet`, `Hudson River`, `Ottawa
+            # Convention`: the place names something else.
             return self._unknown(i, title)
         if after is not None and self._org_after(end) is not None and kind != "region":
             return self._unknown(i, title)  # `Rostov Nuclear Power Plant`
         place = _lookup_place(text, context=None, place_context=False)
         if place is None:
             return end
-        if region_end is not None:
+        if region_end is not None or self._regions_ahead(end):
             self._add("place", f"{place.name} Region", i, place.country)
-            return region_end
+            return region_end or end
         mention = self._add("place", place.name, i, place.country)
         if (
             kind == "city"
@@ -1296,13 +1304,25 @@ class _Extractor:
             steps += 1
         return False
 
+    def _regions_ahead(self, end: int) -> bool:
+        """`Bryansk, Kursk regions`: a place listed before a plural `regions`."""
+        toks = self.toks
+        j = end
+        while j < len(toks) and j - end < 8:
+            if toks[j].low == "regions":
+                return True
+            if not (toks[j].cap or toks[j].low == "and") or (toks[j].cap and toks[j].poss):
+                return False
+            j += 1
+        return False
+
     def _region_suffix(self, end: int) -> int | None:
         """End of `region` / `Region` / `border area` after a place, or None."""
         toks = self.toks
         if end >= len(toks) or toks[end - 1].brk:
             return None
         low = toks[end].low
-        if low in REGION_SUFFIXES:
+        if low in REGION_SUFFIXES or low == "regions":
             return end + 1
         if low in {"border", "borderline"} and end + 1 < len(toks) and toks[end + 1].low == "area":
             return end + 2
@@ -1429,6 +1449,15 @@ class _Extractor:
         if after is not None and after.low in PLACE_AFTER:
             return True
         toponym = j - i == 1 and bool(_TOPONYM_END.search(toks[i].low))
+        if j - i == 1 and not toks[i].initial and _STRONG_TOPONYM_END.search(toks[i].low):
+            return True  # `shell Gorlovka`: these endings are places
+        if (
+            j - i == 1
+            and toks[i].dash
+            and j < len(toks)
+            and _STRONG_TOPONYM_END.search(toks[j].low)
+        ):
+            return True  # `Striguny-Novoaleksandrovka road`
         if toponym and i > 0 and toks[i - 1].poss and self._is_place(i - 1):
             return True  # `Zaporozhye Region's Kamenskoye`
         if j - i == 1 and before and before[-1] in LOCATIVE | {"and"}:

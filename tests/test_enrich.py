@@ -184,6 +184,17 @@ def test_regions_take_the_canonical_city_name(text: str, expected: str) -> None:
     assert expected in [p.name for p in _places(text)]
 
 
+def test_a_plural_region_suffix_covers_every_place_listed() -> None:
+    assert _places("Drones downed over Bryansk, Kursk regions overnight") == [
+        Place(name="Bryansk Region", country="RU"),
+        Place(name="Kursk Region", country="RU"),
+    ]
+
+
+def test_local_place_names_are_known_by_their_endings() -> None:
+    assert Place(name="Horlivka", country="UA") in _places("Ukrainian forces shell Gorlovka")
+
+
 def test_a_name_inside_a_facility_is_not_a_place() -> None:
     found = enrich_teaser("Plane in Washington Airport clips another", None, people=PeopleIndex())
     assert found.entities.places == []
@@ -285,6 +296,13 @@ def test_hyphens_split_two_names_but_keep_one() -> None:
         "Maria Lvova-Belova",
     ]
     assert _places("Hong Kong-based company") == [Place(name="Hong Kong", country="HK")]
+
+
+def test_regnal_numbers_belong_to_the_name() -> None:
+    found = enrich_teaser(
+        "Pope Leo XIV prays for peace", "Icon once owned by Nicholas II", people=PeopleIndex()
+    )
+    assert found.entities.people == ["Leo XIV", "Nicholas II"]
 
 
 def test_people_index_round_trips_through_json() -> None:
