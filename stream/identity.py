@@ -52,6 +52,9 @@ _INVISIBLE = str.maketrans(dict.fromkeys(["\u200b", "\u200c", "\u200d", "\u2060"
 
 def normalize(text: str) -> str:
     """The identity form of a text: `normalize(normalize(t)) == normalize(t)`."""
+    # Folded before NFKC too: NFKC turns `´` into a space and a combining accent, and
+    # `″` into two primes, and neither would reach its fold afterwards.
+    text = text.translate(_FOLD)
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_FOLD)
     return _SPACE.sub(" ", text).strip().casefold()
 

@@ -344,6 +344,12 @@ def _article(
             f"the page has no article: its first line has {len(headline):,} characters, "
             f"far more than a headline has (at most {MAX_HEADLINE_CHARS})"
         )
+    if len(lines) < 2:
+        # One line of words is a fragment (a title, a stray label), not an article.
+        raise NoArticle(
+            "the page has no article: only one line of text, a headline needs a lead "
+            "or body after it"
+        )
     # The dateline opens the first body paragraph; the lead is the line after the
     # headline. Lines between the lead and the dateline (a photo credit, a caption)
     # are neither lead nor body. Without a dateline the body starts after the lead.
@@ -439,20 +445,27 @@ def _dateline(match: re.Match[str], reference_date: dt.date) -> ParsedDateline:
     )
 
 
-def _nearest_date(month: int, day: int, reference: dt.date) -> dt.date | None:
-    """The date with this month and day closest to `reference`, earlier on a tie.
+# A dateline is never later than the page was fetched, but the wire's time zone can
+# be a day ahead of the reference (UTC).
+_DATELINE_SLACK = dt.timedelta(days=1)
 
-    Four years either way always include a leap year, for `February 29`.
+
+def _nearest_date(month: int, day: int, reference: dt.date) -> dt.date | None:
+    """The latest date with this month and day that is not after `reference` (plus a
+    day of slack): news is dated before it is fetched, so `February 11` fetched in
+    November is this year's and `December 31` fetched on January 2 is last year's.
+
+    Looking back four years always finds a leap year, for `February 29`.
     """
-    best: dt.date | None = None
-    for year in range(reference.year - 4, reference.year + 5):
+    latest = reference + _DATELINE_SLACK
+    for year in range(latest.year, latest.year - 5, -1):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
             continue  # `February 29` in a common year, `April 31`, a year out of range
-        if best is None or abs((candidate - reference).days) < abs((best - reference).days):
-            best = candidate
-    return best
+        if candidate <= latest:
+            return candidate
+    return None
 
 
 def _place_name(raw: str) -> str:
