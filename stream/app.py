@@ -26,6 +26,7 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
 from stream import codec, identity, pipeline
+from stream.enrich import PeopleIndex
 from stream.intake import InputMessage
 from stream.metrics import Metrics
 from stream.models import FreshBatch, TeaserBatch
@@ -147,11 +148,12 @@ class Worker:
 
         @app.agent(pages_topic, name="pages")
         async def pages(stream: faust.StreamT[bytes]) -> None:
+            people = PeopleIndex()  # for article entities; learns locally, not persisted
             async for event in stream.events():
                 message = _input_message(event)
                 metrics.page_in(len(message.value or b""))
                 with metrics.observe_stage("parse"):
-                    result = pipeline.process_page(message, s, now=_now())
+                    result = pipeline.process_page(message, s, now=_now(), people=people)
                 with metrics.observe_stage("publish"):
                     if result.dead_letter is not None:
                         letter = result.dead_letter

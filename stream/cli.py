@@ -49,6 +49,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     if settings.one_record_per_batch is None and settings.uses_embedded_broker:
         settings = settings.model_copy(update={"one_record_per_batch": True})
+    from stream.enrich import preload
+
+    # The gazetteer takes ~1 s to build: before the loop runs, not on the first
+    # teaser, where it would stall heartbeats.
+    preload()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     with cluster(settings) as bootstrap:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stream import identity, intake
-from stream.enrich import PeopleIndex, enrich_teaser
+from stream.enrich import PeopleIndex, article_entities, enrich_teaser, resolve_place
 from stream.errors import InputError
 from stream.intake import InputMessage, RawPage
 from stream.models import (
@@ -61,13 +61,23 @@ def reference_date(page: RawPage, message: InputMessage, now: dt.datetime) -> dt
 
 
 def build_article(
-    page: RawPage, parsed: ParsedPage, *, page_id: str, teaser_ids: list[str], now: dt.datetime
+    page: RawPage,
+    parsed: ParsedPage,
+    *,
+    page_id: str,
+    teaser_ids: list[str],
+    now: dt.datetime,
+    people: PeopleIndex,
 ) -> Article:
     dateline = None
     if parsed.dateline is not None:
         d = parsed.dateline
         dateline = Dateline(
-            place=d.place, date=d.date, agency=d.agency, year_inferred=d.year_inferred
+            place=d.place,
+            date=d.date,
+            agency=d.agency,
+            year_inferred=d.year_inferred,
+            country=resolve_place(d.place).country if d.place else None,
         )
     return Article(
         page_id=page_id,
@@ -79,13 +89,24 @@ def build_article(
         paragraphs=list(parsed.paragraphs),
         tags=list(parsed.tags),
         teaser_ids=teaser_ids,
+        entities=article_entities(parsed.headline, parsed.lead, people=people),
         extra=page.extra,
         parsed_at=now,
     )
 
 
-def process_page(message: InputMessage, settings: Settings, *, now: dt.datetime) -> PageResult:
-    """Stage 1. Never raises for bad input: that becomes the dead letter."""
+def process_page(
+    message: InputMessage,
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    people: PeopleIndex | None = None,
+) -> PageResult:
+    """Stage 1. Never raises for bad input: that becomes the dead letter.
+
+    `people` links surnames in article headlines to full names; each worker keeps
+    its own (seeded) index for articles, the persisted one serves teasers.
+    """
     try:
         page = intake.decode(message, max_bytes=settings.max_page_bytes)
         parsed = parse_page(
@@ -117,7 +138,14 @@ def process_page(message: InputMessage, settings: Settings, *, now: dt.datetime)
                 seen_at=now,
             ),
         )
-    article = build_article(page, parsed, page_id=pid, teaser_ids=teaser_ids, now=now)
+    article = build_article(
+        page,
+        parsed,
+        page_id=pid,
+        teaser_ids=teaser_ids,
+        now=now,
+        people=PeopleIndex() if people is None else people,
+    )
     batches = {
         partition: TeaserBatch(
             page_id=pid, sightings=list(sightings.values()), page_timestamp=message.timestamp
@@ -184,11 +212,13 @@ class Pipeline:
         self.settings = settings
         self.seen: MutableMapping[str, Any] = {} if seen is None else seen
         self.enricher = enricher
+        self._people = PeopleIndex()
         self.outputs = Outputs()
 
     def feed(self, message: InputMessage, *, now: dt.datetime | None = None) -> PageResult:
         now = now or dt.datetime.now(dt.UTC)
-        result = process_page(message, self.settings, now=now)
+        people = self.enricher.people if self.enricher is not None else self._people
+        result = process_page(message, self.settings, now=now, people=people)
         if result.dead_letter is not None:
             self.outputs.dead_letters.append(result.dead_letter)
             return result
@@ -225,7 +255,7 @@ class TeaserEnricher:
     def __init__(self, store: MutableMapping[str, Any], *, threshold: float) -> None:
         self.store = store
         self.people = PeopleIndex.from_dict(store.get(self.PEOPLE_KEY) or {})
-        self._people_size = len(self.people.to_dict())
+        self._people_revision = self.people.revision
         self.near_duplicates = NearDuplicateIndex(store, threshold=threshold)
 
     def enrich(self, teaser: Teaser) -> Teaser:
@@ -242,7 +272,8 @@ class TeaserEnricher:
         return teaser.model_copy(update={"enrichment": enrichment})
 
     def _persist_people(self) -> None:
-        people = self.people.to_dict()
-        if len(people) != self._people_size:
-            self.store[self.PEOPLE_KEY] = people
-            self._people_size = len(people)
+        # `revision` also moves when the cap evicts a name or a surname passes to a
+        # newer full name, which the size of the index would not show.
+        if self.people.revision != self._people_revision:
+            self.store[self.PEOPLE_KEY] = self.people.to_dict()
+            self._people_revision = self.people.revision
