@@ -275,7 +275,12 @@ class Worker:
 
     def _report_lag(self) -> None:
         consumer = self.app.consumer
-        assignment = consumer.assignment()
+        s = self.settings
+        # Only the topics the agents consume: changelogs are read during recovery and
+        # never committed, so "lag" there would be the whole changelog, growing with
+        # every new teaser, and would page operators for nothing.
+        sources = {s.topic_pages, s.topic_sightings, s.topic_fresh}
+        assignment = [tp for tp in consumer.assignment() if tp.topic in sources]
         self.metrics.set_assignment([(tp.topic, tp.partition) for tp in assignment])
         for tp in assignment:
             # faust keeps no public getter for the last committed offset.
