@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
 from stream import identity
 from stream.broker import EmbeddedBroker, free_port
@@ -30,6 +30,7 @@ from stream.errors import StreamError
 from stream.parse import parse_page
 from stream.producer import collect_pages, produce_pages
 from stream.settings import Settings
+from stream.tail import read_all
 from stream.topics import client_kwargs, ensure_topics
 
 REPEAT = 2
@@ -220,24 +221,4 @@ async def _send_raw(settings: Settings, bootstrap: str, value: bytes) -> None:
 async def _count_topics(settings: Settings, bootstrap: str) -> dict[str, int]:
     """Records per output topic, counted by reading them (end offsets can under-report)."""
     names = [settings.topic_articles, settings.topic_teasers, settings.topic_dlq]
-    return {name: await count_records(settings, bootstrap, name) for name in names}
-
-
-async def count_records(
-    settings: Settings, bootstrap: str, topic: str, *, idle_s: float = 1.0
-) -> int:
-    consumer = AIOKafkaConsumer(**client_kwargs(settings, bootstrap), enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer.topics()
-        partitions = consumer.partitions_for_topic(topic) or set()
-        consumer.assign([TopicPartition(topic, p) for p in partitions])
-        await consumer.seek_to_beginning()
-        count = 0
-        while True:
-            batches = await consumer.getmany(timeout_ms=int(idle_s * 1000))
-            if not batches:
-                return count
-            count += sum(len(records) for records in batches.values())
-    finally:
-        await consumer.stop()
+    return {name: len(await read_all(settings, bootstrap, name)) for name in names}

@@ -85,6 +85,30 @@ async def tail(
         await asyncio.wait_for(consumer.stop(), 10)
 
 
+async def read_all(
+    settings: Settings, bootstrap_servers: str, topic: str, *, idle_s: float = 1.0
+) -> list[Any]:
+    """Every record of a topic, read from the beginning until `idle_s` without records.
+
+    This is how `stream` counts: Tansu's ListOffsets under-reports end offsets, so
+    "how many records" is answered by reading them, not by subtracting offsets.
+    """
+    consumer = AIOKafkaConsumer(
+        **client_kwargs(settings, bootstrap_servers), enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(topic, p) for p in await _partitions(consumer, topic)])
+        await consumer.seek_to_beginning()
+        records: list[Any] = []
+        while batches := await consumer.getmany(timeout_ms=int(idle_s * 1000)):
+            for batch in batches.values():
+                records.extend(batch)
+        return records
+    finally:
+        await asyncio.wait_for(consumer.stop(), 10)
+
+
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[int]:
     if topic not in await consumer.topics():  # also loads the metadata of every topic
         raise ConfigError(f"topic {topic!r} does not exist on the cluster")

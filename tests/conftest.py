@@ -7,6 +7,8 @@ and web port (`settings` fixture), so tests never see each other's records.
 
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,3 +48,14 @@ def settings(broker: EmbeddedBroker, tmp_path: Path) -> Settings:
         data_dir=str(tmp_path / "state"),
         web_port=free_port(),
     )
+
+
+def require_tool(name: str, package: str) -> str:
+    """The path of a command-line tool; skip without it, but fail in CI, which installs it."""
+    path = shutil.which(name)
+    if path is None:
+        reason = f"{name} is not installed (apt-get install {package})"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
 from stream.broker import free_port
 from stream.settings import Settings
+from stream.tail import read_all
 from stream.topics import client_kwargs, ensure_topics
 
 READY_TIMEOUT_S = 45.0
@@ -136,29 +137,9 @@ async def produce(
 
 
 async def read_topic(settings: Settings, topic: str, *, idle_s: float = 1.0) -> list[Any]:
-    """Every record of a topic, read from the beginning until `idle_s` without records.
-
-    Counting by reading, not by end offsets: Tansu's ListOffsets under-reports.
-    """
+    """Every record of a topic (counted by reading: Tansu's end offsets under-report)."""
     assert settings.bootstrap_servers
-    consumer = AIOKafkaConsumer(
-        **client_kwargs(settings, settings.bootstrap_servers), enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        await consumer.topics()
-        partitions = consumer.partitions_for_topic(topic) or set()
-        consumer.assign([TopicPartition(topic, p) for p in partitions])
-        await consumer.seek_to_beginning()
-        records: list[Any] = []
-        while True:
-            batches = await consumer.getmany(timeout_ms=int(idle_s * 1000))
-            if not batches:
-                return records
-            for batch in batches.values():
-                records.extend(batch)
-    finally:
-        await consumer.stop()
+    return await read_all(settings, settings.bootstrap_servers, topic, idle_s=idle_s)
 
 
 def values(records: list[Any]) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import shutil
 import signal
 import subprocess
 from collections import Counter
@@ -22,7 +21,7 @@ import pytest
 
 from stream.producer import collect_pages, encode_page, produce_pages
 from stream.settings import Settings
-from tests.conftest import SAMPLE_000, SAMPLE_002
+from tests.conftest import SAMPLE_000, SAMPLE_002, require_tool
 from tests.kafka_helpers import (
     WorkerProcess,
     accounted,
@@ -127,13 +126,6 @@ def assert_enriched_like_the_labels(teasers: list[dict]) -> None:
         assert enrichment["word_count"] > 0
 
 
-def kcat_command() -> list[str] | None:
-    kcat = shutil.which("kcat")
-    if kcat is None:
-        return None
-    return [kcat]
-
-
 def kcat_env(folder: Path) -> dict[str, str]:
     """Debian's kcat links librdkafka 2.0, which fails Tansu 0.6's version handshake.
 
@@ -151,11 +143,7 @@ def kcat_env(folder: Path) -> dict[str, str]:
 def test_page_from_kcat_as_raw_body_with_headers_is_processed_like_stream_produce(
     settings: Settings, tmp_path: Path
 ) -> None:
-    command = kcat_command()
-    if command is None:
-        if os.environ.get("CI"):
-            pytest.fail("kcat is not installed; .ci/run installs it")
-        pytest.skip("kcat not installed (apt-get install kcat)")
+    kcat = require_tool("kcat", "kcat")
     prepare(settings)
     worker = WorkerProcess.start(settings, tmp_path)
     try:
@@ -163,7 +151,7 @@ def test_page_from_kcat_as_raw_body_with_headers_is_processed_like_stream_produc
         url = "https://tass.com/politics/kcat"
         subprocess.run(
             [
-                *command,
+                kcat,
                 "-P",
                 "-b",
                 str(settings.bootstrap_servers),

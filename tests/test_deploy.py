@@ -8,9 +8,7 @@ validator missing on a developer's machine skips its test; in CI (`CI` set) it f
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from prometheus_client import CollectorRegistry
 from stream.metrics import Metrics
 from stream.settings import Settings
 from stream.topics import topic_specs
+from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[1]
 PROMETHEUS = REPO / "deploy" / "prometheus"
@@ -47,13 +46,7 @@ def metric_names(expr: str) -> set[str]:
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        reason = f"{name} is not installed (apt-get install prometheus docker-compose)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
+    return require_tool(name, "docker-compose" if name == "docker-compose" else "prometheus")
 
 
 def run(*args: str) -> tuple[int, str]:

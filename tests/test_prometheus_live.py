@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -36,7 +35,7 @@ import pytest
 from stream.broker import free_port
 from stream.producer import collect_pages, produce_pages
 from stream.settings import Settings
-from tests.conftest import SAMPLE_000, SAMPLE_002
+from tests.conftest import SAMPLE_000, SAMPLE_002, require_tool
 from tests.kafka_helpers import WorkerProcess, accounted, prepare, produce, wait_for
 
 pytestmark = pytest.mark.integration
@@ -60,13 +59,7 @@ GRAFANA_INTERVALS = ("$__rate_interval", "$__interval", "$__range")
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        reason = f"{name} is not installed (apt-get install prometheus)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
+    return require_tool(name, "prometheus")
 
 
 # -- Dashboard and alert queries ------------------------------------------------------
