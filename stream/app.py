@@ -259,14 +259,16 @@ class Worker:
         if cursor is None:
             if now < self._next_sweep.get(partition, 0.0):
                 return
-            keys = [k for k in list(self.seen_table.keys()) if self._owns(k, partition)]
-            cursor = self._sweeps[partition] = iter(keys)
+            # A plain copy of the keys (fast, C level); ownership is checked chunk by
+            # chunk below, so no event pays for a pass over the whole table.
+            cursor = self._sweeps[partition] = iter(list(self.seen_table.keys()))
             self._next_sweep[partition] = now + self.settings.dedup_sweep_interval_s
         chunk = [key for _, key in zip(range(SWEEP_CHUNK), cursor, strict=False)]
         if len(chunk) < SWEEP_CHUNK:
             del self._sweeps[partition]
+        owned = (key for key in chunk if self._owns(key, partition))
         for key in pipeline.expired_keys(
-            self.seen_table, chunk, now=now, retention_s=self.settings.dedup_retention_s
+            self.seen_table, owned, now=now, retention_s=self.settings.dedup_retention_s
         ):
             del self.seen_table[key]
 
