@@ -139,11 +139,7 @@ def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
 def _worker(settings: Settings, bootstrap: str) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
-        **{
-            f"STREAM_{name.upper()}": str(value)
-            for name, value in settings.model_dump().items()
-            if value is not None and not isinstance(value, dict) and name != "sasl_password"
-        },
+        **settings.as_environment(),
         "STREAM_BOOTSTRAP_SERVERS": bootstrap,
         # faust warns about routine back-pressure; the demo's reader wants the summary.
         "STREAM_LOG_LEVEL": "ERROR",

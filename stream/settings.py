@@ -91,6 +91,21 @@ class Settings(BaseSettings):
         # `STREAM_BOOTSTRAP_SERVERS=` in a compose file means "not configured".
         return value or None
 
+    def as_environment(self) -> dict[str, str]:
+        """These settings as `STREAM_*` variables, for a child `stream run` process.
+
+        Secrets are unwrapped here on purpose: the environment is how the child
+        receives them; nothing here is logged.
+        """
+        env: dict[str, str] = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            env[f"STREAM_{name.upper()}"] = str(value)
+        return env
+
     @property
     def dedup_retention_s(self) -> float:
         return self.dedup_retention_days * 86_400.0

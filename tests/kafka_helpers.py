@@ -31,11 +31,8 @@ READY_TIMEOUT_S = 45.0
 
 
 def worker_env(settings: Settings, **overrides: Any) -> dict[str, str]:
-    values = settings.model_dump() | overrides
     env = {k: v for k, v in os.environ.items() if not k.startswith("STREAM_")}
-    for name, value in values.items():
-        if value is not None and name != "sasl_password":
-            env[f"STREAM_{name.upper()}"] = str(value)
+    env.update(settings.model_copy(update=overrides).as_environment())
     env["STREAM_LOG_LEVEL"] = "INFO"
     return env
 

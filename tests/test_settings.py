@@ -1,0 +1,39 @@
+"""stream.settings: defaults, environment parsing, secrets, and the child environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from stream.settings import Settings
+
+
+def test_blank_bootstrap_servers_means_the_embedded_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STREAM_BOOTSTRAP_SERVERS", "")
+    assert Settings().uses_embedded_broker
+
+
+def test_secrets_never_show_in_repr() -> None:
+    settings = Settings(sasl_username="svc", sasl_password="hunter2")
+    assert "hunter2" not in repr(settings)
+    assert "hunter2" not in str(settings)
+
+
+def test_as_environment_round_trips_through_a_child_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = Settings(
+        bootstrap_servers="kafka:9092",
+        app_id="stream-x",
+        partitions=3,
+        sasl_username="svc",
+        sasl_password="hunter2",
+        security_protocol="SASL_SSL",
+        one_record_per_batch=True,
+        dedup_retention_days=1.5,
+    )
+    env = original.as_environment()
+    assert env["STREAM_SASL_PASSWORD"] == "hunter2"  # the child must get the secret itself
+    assert "STREAM_SSL_CAFILE" not in env  # unset stays unset
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert Settings() == original
