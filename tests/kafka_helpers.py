@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,11 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from stream.broker import free_port
+from stream.producer import collect_pages, produce_pages
 from stream.settings import Settings
 from stream.tail import read_all
 from stream.topics import client_kwargs, ensure_topics
+from tests.conftest import SAMPLE_000, SAMPLE_002
 
 READY_TIMEOUT_S = 45.0
 
@@ -108,6 +111,34 @@ class WorkerProcess:
                     f"worker ignored signal {sig} for {timeout} s:\n{self.log()}"
                 ) from exc
         return int(self.process.returncode)
+
+
+@contextlib.contextmanager
+def running_worker(
+    settings: Settings, log_dir: Path, name: str = "worker"
+) -> Iterator[WorkerProcess]:
+    """A started and ready worker, stopped (SIGTERM) on leaving, whatever happened."""
+    worker = WorkerProcess.start(settings, log_dir, name)
+    try:
+        worker.wait_ready()
+        yield worker
+    finally:
+        worker.stop()
+
+
+def publish_samples(settings: Settings, repeat: int = 1, raw: bool = False) -> None:
+    """Both sample pages, `repeat` times over, as `stream produce` sends them."""
+    assert settings.bootstrap_servers
+    asyncio.run(
+        produce_pages(
+            settings,
+            settings.bootstrap_servers,
+            collect_pages([SAMPLE_000, SAMPLE_002]),
+            repeat=repeat,
+            raw=raw,
+            progress=False,
+        )
+    )
 
 
 def prepare(settings: Settings) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stream.producer import collect_pages, encode_page, produce_pages
+from stream.producer import encode_page
 from stream.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_002, require_tool
 from tests.kafka_helpers import (
@@ -27,7 +27,9 @@ from tests.kafka_helpers import (
     accounted,
     prepare,
     produce,
+    publish_samples,
     read_topic,
+    running_worker,
     values,
     wait_for,
 )
@@ -38,20 +40,6 @@ pytestmark = pytest.mark.integration
 TEASERS_000, TEASERS_002 = 101, 100
 UNIQUE_BOTH = 201
 PROCESS_TIMEOUT_S = 90.0
-
-
-def publish_samples(settings: Settings, repeat: int = 1, raw: bool = False) -> None:
-    assert settings.bootstrap_servers
-    asyncio.run(
-        produce_pages(
-            settings,
-            settings.bootstrap_servers,
-            collect_pages([SAMPLE_000, SAMPLE_002]),
-            repeat=repeat,
-            raw=raw,
-            progress=False,
-        )
-    )
 
 
 def wait_accounted(worker: WorkerProcess, pages: int, sightings: int) -> None:
@@ -145,9 +133,7 @@ def test_page_from_kcat_as_raw_body_with_headers_is_processed_like_stream_produc
 ) -> None:
     kcat = require_tool("kcat", "kcat")
     prepare(settings)
-    worker = WorkerProcess.start(settings, tmp_path)
-    try:
-        worker.wait_ready()
+    with running_worker(settings, tmp_path) as worker:
         url = "https://tass.com/politics/kcat"
         subprocess.run(
             [
@@ -183,8 +169,6 @@ def test_page_from_kcat_as_raw_body_with_headers_is_processed_like_stream_produc
         asyncio.run(produce(settings, [(key, value, headers)]))
         wait_accounted(worker, pages=2, sightings=2 * TEASERS_000)
         articles, teasers, dead = outputs(settings)
-    finally:
-        worker.stop()
     assert dead == []
     assert len(articles) == 2
     via_kcat, via_envelope = ({k: v for k, v in a.items() if k != "parsed_at"} for a in articles)
@@ -208,9 +192,7 @@ def test_bad_inputs_become_dead_letters_and_the_worker_keeps_going(
     settings: Settings, tmp_path: Path
 ) -> None:
     prepare(settings)
-    worker = WorkerProcess.start(settings, tmp_path)
-    try:
-        worker.wait_ready()
+    with running_worker(settings, tmp_path) as worker:
         messages = [(f"bad-{i}".encode(), value, []) for i, (value, _) in enumerate(BAD_INPUTS)]
         messages.append((None, SAMPLE_002.read_bytes(), [("content-type", b"text/plain")]))
         asyncio.run(produce(settings, messages))
@@ -219,8 +201,6 @@ def test_bad_inputs_become_dead_letters_and_the_worker_keeps_going(
         metrics = worker.metrics()
         assert worker.process is not None
         assert worker.process.poll() is None
-    finally:
-        worker.stop()
     assert len(articles) == 1
     assert len(teasers) == TEASERS_002
     by_key = {d["key"]: d for d in dead}
@@ -277,15 +257,11 @@ def test_worker_restarted_after_sigterm_publishes_no_teaser_twice(
     wait_accounted(worker, pages=2, sightings=TEASERS_000 + TEASERS_002)
     assert worker.stop(signal.SIGTERM) == 0, worker.log()
 
-    again = WorkerProcess.start(settings, tmp_path, "after")
-    try:
-        again.wait_ready()
+    with running_worker(settings, tmp_path, "after") as again:
         publish_samples(settings)
         wait_accounted(again, pages=2, sightings=TEASERS_000 + TEASERS_002)
         articles, teasers, _ = outputs(settings)
         metrics = again.metrics()
-    finally:
-        again.stop()
     ids = [t["teaser_id"] for t in teasers]
     assert len(articles) == 4
     assert len(ids) == len(set(ids)) == UNIQUE_BOTH

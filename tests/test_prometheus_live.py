@@ -33,10 +33,16 @@ import orjson
 import pytest
 
 from stream.broker import free_port
-from stream.producer import collect_pages, produce_pages
 from stream.settings import Settings
-from tests.conftest import SAMPLE_000, SAMPLE_002, require_tool
-from tests.kafka_helpers import WorkerProcess, accounted, prepare, produce, wait_for
+from tests.conftest import require_tool
+from tests.kafka_helpers import (
+    WorkerProcess,
+    accounted,
+    prepare,
+    produce,
+    publish_samples,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -186,16 +192,7 @@ class Prometheus:
 
 def publish(settings: Settings) -> None:
     """Both sample pages twice (unique teasers, then repeats), and one empty value."""
-    assert settings.bootstrap_servers
-    asyncio.run(
-        produce_pages(
-            settings,
-            settings.bootstrap_servers,
-            collect_pages([SAMPLE_000, SAMPLE_002]),
-            repeat=2,
-            progress=False,
-        )
-    )
+    publish_samples(settings, repeat=2)
     asyncio.run(produce(settings, [(b"https://example.com/empty", b"", [])]))
 
 
