@@ -1,0 +1,127 @@
+"""A synthetic crawl feed shaped like the real one, for load tests and benchmarks.
+
+A news site shows the same "latest news" block of teasers on almost every page;
+as the day goes on, a few new teasers push the oldest ones out. This feed does
+the same: site `s`'s page `n` carries a window of `window` teasers from the site's
+own pool, shifted by `new_per_page` per page, around an article of its own. So
+after `pages` pages the distinct teasers are known in advance, and most sightings
+are repeats, which is the load dedup meets in production.
+
+Pages are laid out like the bundled sample `000` (same header, article and tags,
+then `headline / lead / Read more` blocks), so they go through the real parser.
+Text is drawn from the samples' own vocabulary with a seeded generator: two runs
+with the same arguments give the same pages, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from stream import identity
+
+_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
+_SAMPLE = "000_4065343f77174ab1.txt"
+_FIRST_TEASER = "Zelensky blocks peace in Ukraine to profit further from conflict"
+_ARTICLE_HEADLINE = "Lavrov tells US to keep out of regions that don't concern it"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedTeaser:
+    headline: str
+    lead: str
+
+    @property
+    def teaser_id(self) -> str:
+        return identity.teaser_id(self.headline, self.lead)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    url: str
+    fetched_at: dt.datetime
+    body: str
+    teasers: tuple[FeedTeaser, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    head: str  # header, article and tags: everything before the teaser block
+    vocabulary: tuple[str, ...]
+
+
+@cache
+def _template() -> _Template:
+    text = resources.files("stream.data.pages").joinpath(_SAMPLE).read_text("utf-8")
+    head = text[: text.index(_FIRST_TEASER)]
+    words = sorted(set(_WORD.findall(text)))
+    return _Template(head=head, vocabulary=tuple(words))
+
+
+class _Pool:
+    """One site's teasers, generated on demand and kept: page n needs items n*k.."""
+
+    def __init__(self, site: int, seed: int) -> None:
+        self._random = random.Random(f"{seed}/{site}")
+        self._site = site
+        self._items: list[FeedTeaser] = []
+
+    def __getitem__(self, index: int) -> FeedTeaser:
+        while len(self._items) <= index:
+            self._items.append(self._make(len(self._items)))
+        return self._items[index]
+
+    def _make(self, number: int) -> FeedTeaser:
+        words = _template().vocabulary
+        pick = self._random.choices
+        # The number makes every headline distinct even if the words repeat.
+        headline = " ".join(pick(words, k=self._random.randint(6, 11))).capitalize()
+        # No final full stop: on these sites only body paragraphs end with one.
+        lead = " ".join(pick(words, k=self._random.randint(14, 28))).capitalize()
+        return FeedTeaser(f"{headline}, report {self._site}-{number}", lead)
+
+
+def crawl_feed(
+    pages: int,
+    *,
+    window: int = 100,
+    new_per_page: int = 3,
+    sites: int = 4,
+    seed: int = 0,
+    start: dt.datetime | None = None,
+) -> Iterator[FeedPage]:
+    """`pages` pages, round robin over `sites`, one minute of crawl time apart."""
+    if window < 1 or new_per_page < 0 or sites < 1 or pages < 0:
+        raise ValueError("need window >= 1, new_per_page >= 0, sites >= 1, pages >= 0")
+    template = _template()
+    pools = [_Pool(site, seed) for site in range(sites)]
+    start = start or dt.datetime(2026, 2, 11, 8, 0, tzinfo=dt.UTC)
+    for n in range(pages):
+        site, page = n % sites, n // sites
+        pool = pools[site]
+        first = page * new_per_page
+        # Newest first, as sites list them.
+        teasers = tuple(pool[i] for i in reversed(range(first, first + window)))
+        # The page's own story, which later pages list as a teaser.
+        article = pool[first + window]
+        head = template.head.replace(_ARTICLE_HEADLINE, article.headline, 1)
+        block = "".join(f"{t.headline}\n{t.lead}\nRead more\n" for t in teasers)
+        yield FeedPage(
+            url=f"https://site-{site}.example/news/{page}",
+            fetched_at=start + dt.timedelta(minutes=n),
+            body=head + block,
+            teasers=teasers,
+        )
+
+
+def distinct_teasers(
+    pages: int, *, window: int = 100, new_per_page: int = 3, sites: int = 4
+) -> int:
+    """How many distinct teasers `crawl_feed` with these arguments shows, exactly."""
+    per_site = [pages // sites + (1 if s < pages % sites else 0) for s in range(sites)]
+    return sum(window + (n - 1) * min(new_per_page, window) for n in per_site if n)
