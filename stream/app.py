@@ -25,7 +25,7 @@ from faust.auth import SASLCredentials, SSLCredentials
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
-from stream import codec, identity, pipeline
+from stream import codec, identity, pipeline, transport
 from stream.enrich import PeopleIndex
 from stream.intake import InputMessage
 from stream.metrics import Metrics
@@ -70,7 +70,7 @@ class Worker:
         bootstrap_servers: str,
         registry: CollectorRegistry | None = None,
     ) -> None:
-        self.settings = settings
+        self.settings = settings.for_broker()
         self.registry = registry or CollectorRegistry()
         self.metrics = Metrics(self.registry)
         self.app = self._build_app(bootstrap_servers)
@@ -79,8 +79,10 @@ class Worker:
 
     def _build_app(self, bootstrap_servers: str) -> faust.App:
         s = self.settings
-        app = faust.App(
+        app = transport.App(
             s.app_id,
+            fetch_max_wait_ms=s.fetch_max_wait_ms,
+            verify_end_offsets=bool(s.verify_end_offsets),
             broker=broker_urls(bootstrap_servers),
             broker_credentials=credentials(s),
             autodiscover=False,
@@ -97,7 +99,7 @@ class Worker:
             processing_guarantee=s.processing_guarantee,
             # Batching pays: measured ~2x throughput over faust's client defaults.
             producer_linger=0.005,
-            producer_max_batch_size=1 if s.one_record_per_batch else 1_048_576,
+            producer_max_batch_size=1_048_576,
             producer_max_request_size=4_194_304,
             consumer_max_fetch_size=4_194_304,
             web_enabled=True,

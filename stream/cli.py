@@ -47,8 +47,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from stream.app import create_app
     from stream.topics import ensure_topics
 
-    if settings.one_record_per_batch is None and settings.uses_embedded_broker:
-        settings = settings.model_copy(update={"one_record_per_batch": True})
+    settings = settings.for_broker()
     from stream.enrich import preload
 
     # The gazetteer takes ~1 s to build: before the loop runs, not on the first

@@ -84,13 +84,12 @@ class Summary:
 
 
 def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
+    settings = settings.for_broker()
     with contextlib.ExitStack() as stack:
         if settings.bootstrap_servers:
             bootstrap = settings.bootstrap_servers
         else:
             bootstrap = stack.enter_context(EmbeddedBroker()).bootstrap_servers
-            if settings.one_record_per_batch is None:
-                settings = settings.model_copy(update={"one_record_per_batch": True})
         # A fresh group and topic names per run, so a demo on a shared cluster stays apart.
         run_id = f"demo-{os.getpid()}-{int(time.time())}"
         settings = settings.model_copy(

@@ -18,22 +18,28 @@ reports built from one template); `benchmarks/bench_enrich.py --neardup` prints
 the evidence again. A reworded story with little shared wording (the same event
 told with other facts) scores 0.0-0.26 and is beyond any lexical method.
 
-Store layout (every value JSON-simple, so a faust Table with the json serializer
-can hold it):
+Store layout: one JSON-simple record per teaser, so a faust Table with the json
+serializer holds it and each new teaser costs one changelog record:
 
-- `sig:<teaser_id>` -> the signature: `num_perm` 16-bit minimums, little-endian,
-  base64 (b-bit MinHash, Li & König 2010: two different 32-bit minimums agree on
-  their low 16 bits with probability 2**-16, so the estimate moves by < 0.0001 and
-  the signature takes half the space; 344 characters at 128 permutations).
-- `lsh:<band>:<rows>` -> list of teaser ids whose band `band` holds these minimums
-  (`<rows>`: the band's 16-bit values in hex).
-  Lists are replaced, never mutated in place, because a faust Table only
-  changelogs assignments.
+- `sig:<teaser_id>` -> `[seq, signature, duplicate_of]`:
+  - `seq`: the order in which teasers were recorded (ties go to the earliest);
+  - `signature`: `num_perm` 16-bit minimums, little-endian, base64 (b-bit
+    MinHash, Li & König 2010: two different 32-bit minimums agree on their low 16
+    bits with probability 2**-16, so the estimate moves by < 0.0001 and the
+    signature takes half the space; 344 characters at 128 permutations);
+  - `duplicate_of`: the verdict given when it was recorded ("" for none), so a
+    teaser replayed after a crash gets the same answer, never "a duplicate of
+    itself" nor of a teaser recorded after it.
+
+The LSH buckets (teasers whose band `b` holds the same minimums) live in memory
+and are rebuilt from the signatures when an index opens a store: they are a pure
+function of the records, and keeping them in the store cost 33 changelog records
+per teaser (measured: 2.3 ms per teaser in the worker, against 0.15 ms to enrich).
 
 With 128 permutations in 32 bands of 4 rows, a pair at Jaccard 0.58 (the lowest
 rewording above) shares a band with probability 0.98, at 0.5 with 0.87; every
 candidate is then verified against the threshold, so the bands decide recall
-only and cost ~1 kB of band entries per teaser.
+only.
 """
 
 from __future__ import annotations
@@ -41,9 +47,9 @@ from __future__ import annotations
 import base64
 import re
 import struct
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import MutableMapping, Sequence
 from itertools import pairwise
-from typing import Any, Final, Protocol, cast
+from typing import Any, Final, NamedTuple, Protocol, cast
 
 import rensa  # type: ignore[import-untyped]  # ships no type information; wrapped below
 
@@ -82,10 +88,10 @@ def jaccard(a: str, b: str) -> float:
 class NearDuplicateIndex:
     """A persistent MinHash LSH index of teasers, held in a mapping.
 
-    `check_and_add` is the only write path. It is deterministic (fixed seed, ties
-    broken by the order in which teasers were recorded) and idempotent: calling it
-    again for a recorded teaser returns the same kind of answer without recording
-    it twice or finding the teaser similar to itself.
+    `check_and_add` is the only write path, with one assignment per new teaser. It
+    is deterministic (fixed seed, ties broken by the order in which teasers were
+    recorded) and idempotent: for a recorded teaser it returns the verdict stored
+    the first time and writes nothing.
     """
 
     def __init__(
@@ -105,6 +111,9 @@ class NearDuplicateIndex:
         self.num_perm = num_perm
         self.bands = bands
         self._rows = num_perm // bands
+        self._buckets: dict[bytes, list[str]] = {}
+        self._next_seq = 0
+        self._rebuild()
 
     # -- public API ---------------------------------------------------------------
 
@@ -122,38 +131,44 @@ class NearDuplicateIndex:
         A candidate must share an LSH band *and* have an estimated Jaccard of at
         least the threshold; among several, the most similar wins.
         """
+        recorded = _record_of(self.store.get(_sig_key(teaser_id)), self.num_perm)
+        if recorded is not None:
+            return recorded.duplicate_of or None
         signature = self.signature(text)
-        keys = list(self._band_keys(signature))
+        keys = self._band_keys(signature)
         best: tuple[float, str] | None = None
         seen: set[str] = set()
         # Bands in order, each bucket in the order its teasers were recorded: the
         # first candidate met with the top score wins, so ties resolve the same
         # way in every process.
         for key in keys:
-            for candidate in self.store.get(key) or ():
-                if candidate == teaser_id or candidate in seen:
+            for candidate in self._buckets.get(key, ()):
+                if candidate in seen:
                     continue
                 seen.add(candidate)
-                other = self._load(candidate)
+                other = _record_of(self.store.get(_sig_key(candidate)), self.num_perm)
                 if other is None:
                     continue
-                score = _estimate(signature, other)
+                score = _estimate(signature, other.signature)
                 if score >= self.threshold and (best is None or score > best[0]):
                     best = (score, candidate)
-        self._record(teaser_id, signature, keys)
-        return best[1] if best is not None else None
+        duplicate_of = best[1] if best is not None else None
+        self.store[_sig_key(teaser_id)] = [self._next_seq, _encode(signature), duplicate_of or ""]
+        self._next_seq += 1
+        self._index(teaser_id, keys)
+        return duplicate_of
 
     def remove(self, teaser_id: str) -> bool:
         """Forget a teaser (for example when it expires); False if it was unknown."""
-        signature = self._load(teaser_id)
-        if signature is None:
+        record = _record_of(self.store.get(_sig_key(teaser_id)), self.num_perm)
+        if record is None:
             return False
-        for key in self._band_keys(signature):
-            ids = [i for i in self.store.get(key) or () if i != teaser_id]
-            if ids:
-                self.store[key] = ids
-            else:
-                self.store.pop(key, None)
+        for key in self._band_keys(record.signature):
+            ids = self._buckets.get(key, [])
+            if teaser_id in ids:
+                ids.remove(teaser_id)
+            if not ids:
+                self._buckets.pop(key, None)
         del self.store[_sig_key(teaser_id)]
         return True
 
@@ -162,36 +177,59 @@ class NearDuplicateIndex:
 
     # -- internals ----------------------------------------------------------------
 
-    def _band_keys(self, signature: Sequence[int]) -> Iterator[str]:
-        # A band's key is its rows' bytes in hex: 4 rows x 16 bits = 16 characters.
-        # No hash function is involved, so keys are identical in every process and
-        # Python version, and two teasers share a key only if the band agrees.
+    def _rebuild(self) -> None:
+        records = []
+        for key, value in self.store.items():
+            if key.startswith(_SIG_PREFIX):
+                record = _record_of(value, self.num_perm)
+                if record is not None:
+                    records.append((record.seq, key[len(_SIG_PREFIX) :], record.signature))
+        records.sort(key=lambda r: r[0])
+        for _, teaser_id, signature in records:
+            self._index(teaser_id, self._band_keys(signature))
+        self._next_seq = records[-1][0] + 1 if records else 0
+
+    def _index(self, teaser_id: str, keys: list[bytes]) -> None:
+        for key in keys:
+            self._buckets.setdefault(key, []).append(teaser_id)
+
+    def _band_keys(self, signature: Sequence[int]) -> list[bytes]:
+        # A band's key is its number and its rows' bytes. No hash function is
+        # involved, so keys are identical in every process and Python version, and
+        # two teasers share a key only if the band agrees.
         packed = struct.pack(f"<{len(signature)}H", *signature)
         width = self._rows * 2
-        for band in range(self.bands):
-            yield f"lsh:{band}:{packed[band * width : (band + 1) * width].hex()}"
+        return [
+            bytes((band,)) + packed[band * width : (band + 1) * width] for band in range(self.bands)
+        ]
 
-    def _record(self, teaser_id: str, signature: Sequence[int], keys: list[str]) -> None:
-        sig_key = _sig_key(teaser_id)
-        if sig_key in self.store:
-            return  # replayed: already in every bucket
-        self.store[sig_key] = _encode(signature)
-        for key in keys:
-            # Assign a new list: a faust Table changelogs assignments, not mutation.
-            self.store[key] = [*(self.store.get(key) or ()), teaser_id]
 
-    def _load(self, teaser_id: str) -> list[int] | None:
-        value = self.store.get(_sig_key(teaser_id))
-        if value is None:
-            return None
-        decoded = _decode(value)
-        # A signature of another width (num_perm changed between runs) cannot be
-        # compared position by position; treat it as absent rather than guess.
-        return decoded if len(decoded) == self.num_perm else None
+_SIG_PREFIX: Final = "sig:"
+
+
+class _Record(NamedTuple):
+    seq: int
+    signature: list[int]
+    duplicate_of: str
+
+
+def _record_of(value: Any, num_perm: int) -> _Record | None:
+    """A stored record, or None if absent or unreadable.
+
+    A signature of another width (num_perm changed between runs) cannot be
+    compared position by position; it counts as absent rather than a guess.
+    """
+    if not isinstance(value, list | tuple) or len(value) != 3:
+        return None
+    seq, encoded, duplicate_of = value
+    signature = _decode(encoded)
+    if len(signature) != num_perm:
+        return None
+    return _Record(int(seq), signature, str(duplicate_of))
 
 
 def _sig_key(teaser_id: str) -> str:
-    return f"sig:{teaser_id}"
+    return _SIG_PREFIX + teaser_id
 
 
 def _encode(signature: Sequence[int]) -> str:

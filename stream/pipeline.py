@@ -245,9 +245,7 @@ class TeaserEnricher:
     """Stage 3: enrichment and near-duplicate detection over one persistent store.
 
     The store (a faust Table in the worker, a dict offline) holds the near-duplicate
-    index, the people the stream has learnt, and each teaser's verdict under
-    `nd:<teaser_id>`, so that a teaser replayed after a crash gets the verdict it
-    had the first time instead of being found a near-duplicate of itself.
+    index with each teaser's verdict, and the people the stream has learnt.
     """
 
     PEOPLE_KEY = "people"
@@ -260,13 +258,9 @@ class TeaserEnricher:
 
     def enrich(self, teaser: Teaser) -> Teaser:
         enrichment = enrich_teaser(teaser.headline, teaser.lead, people=self.people)
-        verdict_key = f"nd:{teaser.teaser_id}"
-        if verdict_key in self.store:
-            duplicate_of = self.store[verdict_key] or None
-        else:
-            text = " ".join(part for part in (teaser.headline, teaser.lead) if part)
-            duplicate_of = self.near_duplicates.check_and_add(teaser.teaser_id, text)
-            self.store[verdict_key] = duplicate_of or ""
+        text = " ".join(part for part in (teaser.headline, teaser.lead) if part)
+        # A replayed teaser gets the verdict stored the first time (see neardup).
+        duplicate_of = self.near_duplicates.check_and_add(teaser.teaser_id, text)
         self._persist_people()
         enrichment = enrichment.model_copy(update={"near_duplicate_of": duplicate_of})
         return teaser.model_copy(update={"enrichment": enrichment})

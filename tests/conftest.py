@@ -43,8 +43,10 @@ def settings(broker: EmbeddedBroker, tmp_path: Path) -> Settings:
         topic_sightings=f"{run}.teasers.sightings",
         topic_fresh=f"{run}.teasers.fresh",
         partitions=4,
-        # The broker is Tansu: keep its end offsets exact (see Settings).
-        one_record_per_batch=True,
+        # The broker is Tansu: the adjustments `stream run` makes for its own
+        # embedded broker (see Settings.for_broker).
+        verify_end_offsets=True,
+        fetch_max_wait_ms=10,
         data_dir=str(tmp_path / "state"),
         web_port=free_port(),
     )

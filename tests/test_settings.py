@@ -28,7 +28,8 @@ def test_as_environment_round_trips_through_a_child_process_environment(
         sasl_username="svc",
         sasl_password="hunter2",
         security_protocol="SASL_SSL",
-        one_record_per_batch=True,
+        verify_end_offsets=True,
+        fetch_max_wait_ms=25,
         dedup_retention_days=1.5,
     )
     env = original.as_environment()
@@ -37,3 +38,13 @@ def test_as_environment_round_trips_through_a_child_process_environment(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert Settings() == original
+
+
+def test_for_broker_adjusts_to_the_embedded_broker_only_where_left_automatic() -> None:
+    embedded = Settings().for_broker()
+    assert (embedded.verify_end_offsets, embedded.fetch_max_wait_ms) == (True, 10)
+    cluster = Settings(bootstrap_servers="kafka:9092").for_broker()
+    assert (cluster.verify_end_offsets, cluster.fetch_max_wait_ms) == (False, 500)
+    chosen = Settings(verify_end_offsets=False, fetch_max_wait_ms=100).for_broker()
+    assert (chosen.verify_end_offsets, chosen.fetch_max_wait_ms) == (False, 100)
+    assert embedded.for_broker() == embedded
