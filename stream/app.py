@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import faust
 from faust.auth import SASLCredentials, SSLCredentials
@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 # sweep never stalls the loop (~1 ms), large enough to finish within a few minutes.
 SWEEP_CHUNK = 2_000
 LAG_INTERVAL_S = 5.0
+# How long a worker trusts that a teaser id it sent on is still in the dedup state
+# (capped by the retention, after which the owner forgets ids).
+FORWARD_TTL_S = 3_600.0
 
 
 def broker_urls(bootstrap_servers: str) -> list[str]:
@@ -151,14 +154,22 @@ class Worker:
         @app.agent(pages_topic, name="pages")
         async def pages(stream: faust.StreamT[bytes]) -> None:
             people = PeopleIndex()  # for article entities; learns locally, not persisted
-            async for event in stream.events():
-                message = _input_message(event)
-                metrics.page_in(len(message.value or b""))
-                with metrics.observe_stage("parse"):
-                    result = pipeline.process_page(message, s, now=_now(), people=people)
-                with metrics.observe_stage("publish"):
-                    if result.dead_letter is not None:
-                        letter = result.dead_letter
+            forwarded = pipeline.RecentlyForwarded(
+                s.forward_cache_teasers, ttl_s=min(FORWARD_TTL_S, s.dedup_retention_s)
+            )
+            # Events are acknowledged only after the group's body has run, sends
+            # included, so a crash re-reads the whole group: nothing is lost.
+            groups = cast(faust.Stream[bytes], stream).take_events(  # StreamT omits it
+                s.page_batch_size, s.page_batch_wait_ms / 1e3
+            )
+            async for events in groups:
+                results = []
+                for event in events:
+                    message = _input_message(event)
+                    metrics.page_in(len(message.value or b""))
+                    with metrics.observe_stage("parse"):
+                        results.append(pipeline.process_page(message, s, now=_now(), people=people))
+                    if (letter := results[-1].dead_letter) is not None:
                         await dlq_topic.send(key=message.key, value=codec.dumps(letter))
                         metrics.dead_letter(letter.reason)
                         log.warning(
@@ -169,20 +180,23 @@ class Worker:
                             message.offset,
                             letter.detail,
                         )
-                        continue
-                    article = result.article
-                    assert article is not None
-                    for partition, batch in result.batches.items():
-                        await sightings_topic.send(
-                            key=article.page_id.encode(),
-                            value=codec.dumps(batch),
-                            partition=partition,
-                        )
-                    await articles_topic.send(
-                        key=article.page_id.encode(), value=codec.dumps(article)
+                with metrics.observe_stage("dedup"):
+                    batches, repeats = pipeline.route_sightings(
+                        results, partitions=s.partitions, forwarded=forwarded
                     )
-                metrics.page_parsed()
-                _observe_latency(metrics, message.timestamp)
+                metrics.teaser("repeat", repeats)
+                with metrics.observe_stage("publish"):
+                    for partition, batch in batches.items():
+                        await sightings_topic.send(value=codec.dumps(batch), partition=partition)
+                    for result in results:
+                        if (article := result.article) is not None:
+                            await articles_topic.send(
+                                key=article.page_id.encode(), value=codec.dumps(article)
+                            )
+                for result in results:
+                    if result.article is not None:
+                        metrics.page_parsed()
+                        _observe_latency(metrics, result.timestamp)
 
         @app.agent(sightings_topic, name="sightings")
         async def sightings(stream: faust.StreamT[bytes]) -> None:
@@ -194,7 +208,6 @@ class Worker:
                 if fresh:
                     with metrics.observe_stage("publish"):
                         ack = await fresh_topic.send(
-                            key=batch.page_id.encode(),
                             value=codec.dumps(
                                 FreshBatch(
                                     teasers=[pipeline.teaser_of(f) for f in fresh],

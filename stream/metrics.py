@@ -139,8 +139,8 @@ class Metrics:
         )
         self.stage_seconds = Histogram(
             "stream_stage_seconds",
-            "Time spent in one pipeline stage: parse (per page), dedup (per batch), "
-            "enrich (per teaser), publish (per send).",
+            "Time spent in one pipeline stage: parse (per page), dedup (per group of "
+            "pages or batch of sightings), enrich (per teaser), publish (per group of sends).",
             ["stage"],
             buckets=STAGE_BUCKETS,
             registry=registry,

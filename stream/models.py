@@ -163,16 +163,17 @@ class Sighting(_Record):
 
 
 class TeaserBatch(_Record):
-    """A page's sightings that belong to one partition of `teasers.sightings`.
+    """The sightings of a group of pages that belong to one partition of
+    `teasers.sightings`.
 
     Batching per target partition turns ~100 messages per page into at most one per
-    partition; the partition is chosen from the teaser id, so dedup stays exact.
+    partition per group of pages; the partition is chosen from the teaser id, so
+    dedup stays exact. (Version 1 held one page's sightings, with its `page_id`.)
     """
 
-    schema_: Literal["teaser_batch/1"] = Field(default="teaser_batch/1", alias="schema")
-    page_id: str
+    schema_: Literal["teaser_batch/2"] = Field(default="teaser_batch/2", alias="schema")
     sightings: list[Sighting]
-    # When the page entered the pipeline, for the end-to-end latency metric.
+    # When the earliest of the pages entered the pipeline, for the latency metric.
     page_timestamp: datetime | None = None
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

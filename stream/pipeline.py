@@ -8,8 +8,10 @@ composes the stages in one process for tests, `stream parse` and benchmarks.
 
 Stages, in the order a page flows through them:
 
-1. `process_page`: message -> article (or dead letter) + teaser sightings batched
-   by their partition of `teasers.sightings` (`identity.partition_for`).
+1. `process_page`: message -> article (or dead letter) and the page's teasers.
+   `route_sightings`: the teasers of a group of pages -> their sightings batched
+   by partition of `teasers.sightings` (`identity.partition_for`), without the
+   ones this worker forwarded lately (`RecentlyForwarded`).
 2. `first_sightings` / `record_seen`: a batch + the dedup store -> the sightings
    never seen before. The caller publishes them, waits for the broker's ack, and
    only then records them, so a crash can repeat a teaser but never lose one.
@@ -37,18 +39,20 @@ from stream.models import (
     TeaserBatch,
 )
 from stream.neardup import NearDuplicateIndex
-from stream.parse import ParsedPage, parse_page
+from stream.parse import ParsedPage, ParsedTeaser, parse_page
 from stream.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
 class PageResult:
-    """What one input message becomes: an article and its sightings, or a dead letter."""
+    """What one input message becomes: an article and its teasers, or a dead letter."""
 
     article: Article | None = None
     dead_letter: DeadLetter | None = None
-    # Target partition of `teasers.sightings` -> the page's sightings that live there.
-    batches: dict[int, TeaserBatch] = field(default_factory=dict)
+    # The page's teasers by id, in page order; a teaser printed twice is one.
+    teasers: dict[str, ParsedTeaser] = field(default_factory=dict)
+    # When the page entered the pipeline (its Kafka timestamp), for the latency metric.
+    timestamp: dt.datetime | None = None
 
 
 def reference_date(page: RawPage, message: InputMessage, now: dt.datetime) -> dt.date:
@@ -120,24 +124,7 @@ def process_page(
         )
         return PageResult(dead_letter=letter)
     pid = identity.page_id(page.url, page.body)
-    teaser_ids: list[str] = []
-    by_partition: dict[int, dict[str, Sighting]] = {}
-    for teaser in parsed.teasers:
-        tid = identity.teaser_id(teaser.headline, teaser.lead)
-        teaser_ids.append(tid)
-        bucket = by_partition.setdefault(identity.partition_for(tid, settings.partitions), {})
-        # A teaser printed twice on one page is one sighting.
-        bucket.setdefault(
-            tid,
-            Sighting(
-                teaser_id=tid,
-                headline=teaser.headline,
-                lead=teaser.lead,
-                page_id=pid,
-                url=page.url,
-                seen_at=now,
-            ),
-        )
+    teaser_ids = [identity.teaser_id(t.headline, t.lead) for t in parsed.teasers]
     article = build_article(
         page,
         parsed,
@@ -146,13 +133,103 @@ def process_page(
         now=now,
         people=PeopleIndex() if people is None else people,
     )
+    teasers: dict[str, ParsedTeaser] = {}
+    for tid, teaser in zip(teaser_ids, parsed.teasers, strict=True):
+        teasers.setdefault(tid, teaser)
+    return PageResult(article=article, teasers=teasers, timestamp=message.timestamp)
+
+
+class RecentlyForwarded:
+    """The teaser ids this worker sent on to their dedup owner lately.
+
+    A site repeats its ~100 teasers on every page, so almost every sighting is one
+    the worker has already sent on. Dropping those here, before they become
+    messages, keeps the sightings hop to the few new teasers per page. It can only
+    drop a repeat: the owner decided that id when it first arrived, and anything
+    forgotten here (restart, eviction, expiry) costs one sighting the owner drops.
+    Ids are kept in forwarding order, so eviction and expiry both pop the oldest;
+    entries expire within the dedup retention, so an id the owner has expired is
+    sent on again and can be new again.
+    """
+
+    def __init__(self, capacity: int, ttl_s: float) -> None:
+        self.capacity = capacity
+        self.ttl_s = ttl_s
+        self._at: dict[str, float] = {}
+
+    def is_repeat(self, teaser_id: str, now: float) -> bool:
+        """True if `teaser_id` was forwarded within the TTL; else note it as forwarded now."""
+        at = self._at.get(teaser_id)
+        if at is not None and now - at < self.ttl_s:
+            return True
+        if self.capacity <= 0:
+            return False
+        self._at.pop(teaser_id, None)
+        self._at[teaser_id] = now
+        self._trim(now)
+        return False
+
+    def _trim(self, now: float) -> None:
+        at = self._at
+        while at:
+            oldest, when = next(iter(at.items()))
+            if len(at) <= self.capacity and now - when < self.ttl_s:
+                return
+            del at[oldest]
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
+_ONE_SECOND = dt.timedelta(seconds=1)
+
+
+def route_sightings(
+    results: Iterable[PageResult],
+    *,
+    partitions: int,
+    forwarded: RecentlyForwarded | None = None,
+    now: float | None = None,
+) -> tuple[dict[int, TeaserBatch], int]:
+    """The pages' sightings as one batch per partition of `teasers.sightings`, and
+    how many were dropped as repeats (of the group, or forwarded lately).
+
+    Within the group a teaser is one sighting, that of the earliest page; a batch's
+    `page_timestamp` is its earliest page's, so the latency metric errs high.
+    """
+    now = time.time() if now is None else now
+    routed: dict[int, dict[str, Sighting]] = {}
+    oldest: dict[int, dt.datetime] = {}
+    dropped = 0
+    for result in results:
+        article = result.article
+        if article is None:
+            continue
+        for tid, teaser in result.teasers.items():
+            partition = identity.partition_for(tid, partitions)
+            bucket = routed.setdefault(partition, {})
+            if tid in bucket or (forwarded is not None and forwarded.is_repeat(tid, now)):
+                dropped += 1
+                continue
+            bucket[tid] = Sighting(
+                teaser_id=tid,
+                headline=teaser.headline,
+                lead=teaser.lead,
+                page_id=article.page_id,
+                url=article.url,
+                seen_at=article.parsed_at,
+            )
+            if result.timestamp is not None:
+                earliest = oldest.get(partition)
+                oldest[partition] = min(earliest or result.timestamp, result.timestamp)
     batches = {
         partition: TeaserBatch(
-            page_id=pid, sightings=list(sightings.values()), page_timestamp=message.timestamp
+            sightings=list(sightings.values()), page_timestamp=oldest.get(partition)
         )
-        for partition, sightings in sorted(by_partition.items())
+        for partition, sightings in sorted(routed.items())
+        if sightings
     }
-    return PageResult(article=article, batches=batches)
+    return batches, dropped
 
 
 def first_sightings(batch: TeaserBatch, seen: Mapping[str, Any]) -> list[Sighting]:
@@ -224,8 +301,9 @@ class Pipeline:
             return result
         assert result.article is not None
         self.outputs.articles.append(result.article)
+        batches, _ = route_sightings([result], partitions=self.settings.partitions)
         fresh: list[Sighting] = []
-        for batch in result.batches.values():
+        for batch in batches.values():
             new = first_sightings(batch, self.seen)
             self.outputs.repeats += len(batch.sightings) - len(new)
             fresh.extend(new)

@@ -76,6 +76,17 @@ class Settings(BaseSettings):
     dedup_retention_days: float = Field(default=30.0, gt=0)
     dedup_sweep_interval_s: float = Field(default=60.0, gt=0)
 
+    # -- Throughput ----------------------------------------------------------------
+    # Pages are processed in groups of up to this many, or whatever arrived within
+    # `page_batch_wait_ms`: a group's sightings leave as one message per partition
+    # of `teasers.sightings` instead of one per page. The wait is added latency at
+    # low load only; under load groups fill at once.
+    page_batch_size: int = Field(default=200, ge=1)
+    page_batch_wait_ms: int = Field(default=10, ge=0)
+    # Teaser ids each worker remembers having sent on for dedup, so the ~100
+    # teasers a site repeats on every page cost no message (0: off). ~150 bytes each.
+    forward_cache_teasers: int = Field(default=100_000, ge=0)
+
     # -- Input -------------------------------------------------------------------
     max_page_bytes: int = Field(default=DEFAULT_MAX_PAGE_BYTES, gt=0)
     # Dead letters keep the original value; beyond this it is cut with a marker so

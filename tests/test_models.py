@@ -100,9 +100,7 @@ RECORDS: dict[str, BaseModel] = {
         failed_at=T0,
     ),
     "sighting": SIGHTING,
-    "teaser_batch": TeaserBatch(
-        page_id="2e48e8c5e7c30ed7", sightings=[SIGHTING], page_timestamp=T1
-    ),
+    "teaser_batch": TeaserBatch(sightings=[SIGHTING], page_timestamp=T1),
 }
 # And with only the required fields, so that defaults round-trip too.
 MINIMAL: dict[str, BaseModel] = {
@@ -118,7 +116,7 @@ MINIMAL: dict[str, BaseModel] = {
         source=SourcePosition(topic="t", partition=0, offset=0),
         failed_at=T0,
     ),
-    "teaser_batch": TeaserBatch(page_id="p", sightings=[]),
+    "teaser_batch": TeaserBatch(sightings=[]),
 }
 
 
@@ -142,7 +140,7 @@ def test_minimal_records_round_trip_with_their_defaults(record: BaseModel) -> No
         (RECORDS["article"], "article/1"),
         (RECORDS["teaser"], "teaser/1"),
         (RECORDS["dead_letter"], "dead_letter/1"),
-        (RECORDS["teaser_batch"], "teaser_batch/1"),
+        (RECORDS["teaser_batch"], "teaser_batch/2"),
     ],
 )
 def test_schema_tag_is_emitted_as_schema(record: BaseModel, tag: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from stream import identity, pipeline
 from stream.intake import InputMessage
+from stream.models import TeaserBatch
 from stream.pipeline import Pipeline, TeaserEnricher
 from stream.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_002
@@ -33,15 +34,59 @@ def test_both_samples_twice_give_201_unique_teasers_4_articles_and_201_repeats()
     assert out.dead_letters == []
 
 
+def _batches(*results: pipeline.PageResult) -> dict[int, TeaserBatch]:
+    return pipeline.route_sightings(results, partitions=8)[0]
+
+
 def test_batches_route_each_teaser_id_to_its_partition_once() -> None:
     result = pipeline.process_page(page(SAMPLE_000), SETTINGS, now=NOW)
     assert result.article is not None
-    routed = [
-        (partition, s.teaser_id) for partition, b in result.batches.items() for s in b.sightings
-    ]
+    batches = _batches(result)
+    routed = [(partition, s.teaser_id) for partition, b in batches.items() for s in b.sightings]
     assert all(identity.partition_for(tid, 8) == p for p, tid in routed)
     assert sorted(tid for _, tid in routed) == sorted(set(result.article.teaser_ids))
-    assert len(result.batches) <= 8
+    assert len(batches) <= 8
+
+
+def test_a_group_of_pages_routes_a_shared_teaser_once_from_its_earliest_page() -> None:
+    first = pipeline.process_page(
+        page(SAMPLE_000, headers=(("url", b"https://x/1"),), timestamp=NOW), SETTINGS, now=NOW
+    )
+    later = NOW + dt.timedelta(seconds=5)
+    second = pipeline.process_page(
+        page(SAMPLE_000, headers=(("url", b"https://x/2"),), timestamp=later), SETTINGS, now=later
+    )
+    batches, repeats = pipeline.route_sightings([first, second], partitions=8)
+    assert repeats == 101
+    sightings = [s for b in batches.values() for s in b.sightings]
+    assert len(sightings) == len(first.teasers) == 101  # no id twice
+    assert {s.url for s in sightings} == {"https://x/1"}
+    assert {b.page_timestamp for b in batches.values()} == {NOW}
+
+
+def test_recently_forwarded_teasers_are_dropped_before_routing() -> None:
+    forwarded = pipeline.RecentlyForwarded(1_000, ttl_s=60)
+    result = pipeline.process_page(page(SAMPLE_000), SETTINGS, now=NOW)
+
+    def route(now: float) -> tuple[int, int]:
+        batches, dropped = pipeline.route_sightings(
+            [result], partitions=8, forwarded=forwarded, now=now
+        )
+        return sum(len(b.sightings) for b in batches.values()), dropped
+
+    assert route(0.0) == (101, 0)
+    assert route(1.0) == (0, 101)
+    # After the TTL the owner may have expired them: sent on again.
+    assert route(61.0) == (101, 0)
+
+
+def test_recently_forwarded_keeps_at_most_its_capacity_newest_first() -> None:
+    forwarded = pipeline.RecentlyForwarded(3, ttl_s=60)
+    assert not any(forwarded.is_repeat(t, now=0.0) for t in "abcd")
+    assert len(forwarded) == 3
+    assert not forwarded.is_repeat("a", now=1.0)  # evicted: forwarded again
+    assert forwarded.is_repeat("d", now=1.0)
+    assert not pipeline.RecentlyForwarded(0, ttl_s=60).is_repeat("a", now=0.0)
 
 
 def test_article_carries_teaser_ids_in_page_order_and_metadata() -> None:
@@ -77,7 +122,9 @@ def test_year_of_a_dateline_comes_from_the_kafka_timestamp_without_fetched_at() 
 
 
 def test_first_sightings_are_only_recorded_when_the_caller_says_so() -> None:
-    batch = next(iter(pipeline.process_page(page(SAMPLE_002), SETTINGS, now=NOW).batches.values()))
+    batch = next(
+        iter(_batches(pipeline.process_page(page(SAMPLE_002), SETTINGS, now=NOW)).values())
+    )
     seen: dict[str, float] = {}
     fresh = pipeline.first_sightings(batch, seen)
     assert fresh == batch.sightings
