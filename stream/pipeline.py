@@ -115,10 +115,7 @@ def process_page(
             reference_date=reference_date(page, message, now),
         )
     except InputError as error:
-        letter = intake.dead_letter(
-            message, error, now=now, max_value_bytes=settings.max_dead_letter_value_bytes
-        )
-        return PageResult(dead_letter=letter)
+        return _dead_letter(message, error, settings, now)
     pid = identity.page_id(page.url, page.body)
     teaser_ids: list[str] = []
     by_partition: dict[int, dict[str, Sighting]] = {}
@@ -152,7 +149,24 @@ def process_page(
         )
         for partition, sightings in sorted(by_partition.items())
     }
+    # Per sighting: its URL, and ids, keys and timestamps worth 64 characters.
+    held = len(message.value or b"") + len(teaser_ids) * (len(page.url or "") + 64)
+    try:
+        intake.check_fits(
+            [article, *batches.values()], text_chars=held, limit=settings.max_page_bytes
+        )
+    except InputError as error:
+        return _dead_letter(message, error, settings, now)
     return PageResult(article=article, batches=batches)
+
+
+def _dead_letter(
+    message: InputMessage, error: InputError, settings: Settings, now: dt.datetime
+) -> PageResult:
+    letter = intake.dead_letter(
+        message, error, now=now, max_value_bytes=settings.max_dead_letter_value_bytes
+    )
+    return PageResult(dead_letter=letter)
 
 
 def first_sightings(batch: TeaserBatch, seen: Mapping[str, Any]) -> list[Sighting]:
