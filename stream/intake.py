@@ -225,10 +225,12 @@ def _bounded(data: bytes, limit: int) -> tuple[str, Encoding, bool]:
 
 
 def _bounded_text(text: str, total: int, limit: int) -> tuple[str, Encoding, bool]:
-    size = _json_size(text)
-    if size <= limit:
+    # A character is at least one byte of JSON: a text of more characters than the
+    # limit is cut to the limit before it is measured (5 MB of escapes otherwise).
+    n = min(len(text), limit)
+    size = _json_size(text[:n])
+    if size <= limit and n == len(text):
         return text, "utf-8", False
-    n = len(text)
     while size > limit:
         # Cut in proportion, then check: escapes are unevenly spread, so this may take
         # a few rounds, each strictly shorter.
