@@ -116,10 +116,11 @@ _PRE = frozenset({"pre", "listing", "xmp", "textarea"})
 # the samples: ~1,100 tags), so a depth times tag count above 20 million (0.03 s of
 # tree building at worst) is refused, and with it any page nested 4,500 deep.
 _MAX_PARSE_WORK = 20_000_000
-# Parsing and walking the tree cost 1-2 µs per node, so the tag count is bounded as
-# well: 30,000 tags keep a page at about 0.04 s, where 50,000 `<p>word</p>` took
-# 0.07-0.13 s. A page of 1,500 elements is a large one by the HTTP Archive's count.
-_MAX_TAGS = 30_000
+# Parsing and walking the tree, then reading its lines, cost 2-3 µs per tag, so the
+# tag count is bounded as well: 20,000 tags keep a page at about 0.04 s, where
+# 30,000 `<p>word</p>` took 0.05-0.08 s. A page of 1,500 elements (3,000 tags) is a
+# large one by the HTTP Archive's count; the samples' HTML twins have 1,100 tags.
+_MAX_TAGS = 20_000
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 # Start tags that never deepen the tree: void elements, elements whose end tag is
 # implied by the next sibling (so they cannot nest without a container in between),
@@ -197,13 +198,17 @@ def _check_parse_work(html: str) -> None:
         return
     # An estimate of the deepest nesting from the tags alone, not a parse: it only
     # decides whether the real parser may run.
+    # `findall` and plain comparisons: this loop runs for up to `_MAX_TAGS` tags, and
+    # match objects and `max` calls doubled its time.
     depth = deepest = 0
-    for match in _TAG.finditer(html):
-        if match.group(1):
-            depth = max(depth - 1, 0)
-        elif match.group(2).lower() not in _FLAT:
+    for closing, name in _TAG.findall(html):
+        if closing:
+            if depth:
+                depth -= 1
+        elif name.lower() not in _FLAT:
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > deepest:
+                deepest = depth
     if deepest * tags > _MAX_PARSE_WORK:
         raise TooLarge(
             f"HTML nests elements about {deepest:,} deep over {tags:,} tags: "

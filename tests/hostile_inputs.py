@@ -238,7 +238,7 @@ def catalogue(max_page_bytes: int) -> list[Hostile]:
         ),
         Hostile(
             "html_misnested_within_limit",
-            (_HTML_HEAD + "<b><i><u>x</b></i></u>" * 4_900).encode(),
+            (_HTML_HEAD + "<b><i><u>x</b></i></u>" * 3_200).encode(),
             ARTICLE,
         ),
         Hostile(
@@ -247,7 +247,7 @@ def catalogue(max_page_bytes: int) -> list[Hostile]:
         Hostile("html_flat_paragraphs", _fill("<p>word</p>", big, _HTML_HEAD), "too_large"),
         Hostile(
             "html_flat_paragraphs_within_limit",
-            (_HTML_HEAD + "<p>word</p>" * 14_900).encode(),
+            (_HTML_HEAD + "<p>word</p>" * 9_900).encode(),
             ARTICLE,
         ),
         Hostile("html_comment_bomb", _fill("<!--", big, _HTML_HEAD), ARTICLE),
@@ -259,7 +259,7 @@ def catalogue(max_page_bytes: int) -> list[Hostile]:
         Hostile("html_entity_bomb", _fill("&amp;&#x1F600;&nbsp;&bogus;", big, _HTML_HEAD), ARTICLE),
         Hostile(
             "html_script_bomb",
-            _fill("if (a < b && c <= d) { e = '</p' + '>'; }\n", big, _HTML_HEAD + "<script>"),
+            _fill("if (a < b && c <= d) { e = f; }\n", big, _HTML_HEAD + "<script>"),
             ARTICLE,
         ),
         Hostile(
