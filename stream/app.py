@@ -187,7 +187,8 @@ class Worker:
                 metrics.teaser("repeat", repeats)
                 with metrics.observe_stage("publish"):
                     for partition, batch in batches.items():
-                        await sightings_topic.send(value=codec.dumps(batch), partition=partition)
+                        for value in pipeline.encoded_within(batch, s.max_page_bytes):
+                            await sightings_topic.send(value=value, partition=partition)
                     for result in results:
                         if (article := result.article) is not None:
                             await articles_topic.send(

@@ -26,7 +26,9 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stream import identity, intake
+from pydantic import BaseModel
+
+from stream import codec, identity, intake
 from stream.enrich import PeopleIndex, article_entities, enrich_teaser, resolve_place
 from stream.errors import InputError
 from stream.intake import InputMessage, RawPage
@@ -119,10 +121,7 @@ def process_page(
             reference_date=reference_date(page, message, now),
         )
     except InputError as error:
-        letter = intake.dead_letter(
-            message, error, now=now, max_value_bytes=settings.max_dead_letter_value_bytes
-        )
-        return PageResult(dead_letter=letter)
+        return _dead_letter(message, error, settings, now)
     pid = identity.page_id(page.url, page.body)
     teaser_ids = [identity.teaser_id(t.headline, t.lead) for t in parsed.teasers]
     article = build_article(
@@ -136,7 +135,23 @@ def process_page(
     teasers: dict[str, ParsedTeaser] = {}
     for tid, teaser in zip(teaser_ids, parsed.teasers, strict=True):
         teasers.setdefault(tid, teaser)
-    return PageResult(article=article, teasers=teasers, timestamp=message.timestamp)
+    result = PageResult(article=article, teasers=teasers, timestamp=message.timestamp)
+    # Per sighting: its URL, and ids, keys and timestamps worth 64 characters.
+    held = len(message.value or b"") + len(teaser_ids) * (len(page.url or "") + 64)
+    try:
+        intake.check_fits(
+            _records(result, settings.partitions), text_chars=held, limit=settings.max_page_bytes
+        )
+    except InputError as error:
+        return _dead_letter(message, error, settings, now)
+    return result
+
+
+def _records(result: PageResult, partitions: int) -> Iterator[BaseModel]:
+    """What the page alone would publish; built only if `check_fits` needs them."""
+    assert result.article is not None
+    yield result.article
+    yield from route_sightings([result], partitions=partitions)[0].values()
 
 
 class RecentlyForwarded:
@@ -230,6 +245,31 @@ def route_sightings(
         if sightings
     }
     return batches, dropped
+
+
+def _dead_letter(
+    message: InputMessage, error: InputError, settings: Settings, now: dt.datetime
+) -> PageResult:
+    letter = intake.dead_letter(
+        message, error, now=now, max_value_bytes=settings.max_dead_letter_value_bytes
+    )
+    return PageResult(dead_letter=letter)
+
+
+def encoded_within(batch: TeaserBatch, limit: int) -> list[bytes]:
+    """`batch` as JSON, split into batches of fewer sightings until each fits `limit`.
+
+    Each page's own sightings fit (`process_page` checks), but a group of pages can
+    add up to more than a broker takes in one message.
+    """
+    data = codec.dumps(batch)
+    if len(data) <= limit or len(batch.sightings) <= 1:
+        return [data]
+    half = len(batch.sightings) // 2
+    return [
+        *encoded_within(batch.model_copy(update={"sightings": batch.sightings[:half]}), limit),
+        *encoded_within(batch.model_copy(update={"sightings": batch.sightings[half:]}), limit),
+    ]
 
 
 def first_sightings(batch: TeaserBatch, seen: Mapping[str, Any]) -> list[Sighting]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stream.identity import teaser_id
-from stream.neardup import NearDuplicateIndex, jaccard, shingles
+from stream.neardup import BUCKET_COMPARED, BUCKET_KEPT, NearDuplicateIndex, jaccard, shingles
 from stream.settings import Settings
 
 LABELS = Path(__file__).parent / "fixtures" / "teaser_labels.json"
@@ -190,3 +190,14 @@ def test_shingles_are_normalised_word_bigrams() -> None:
 def test_bad_parameters_are_refused(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         NearDuplicateIndex({}, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_flood_of_identical_teasers_keeps_buckets_bounded() -> None:
+    index = NearDuplicateIndex({}, threshold=THRESHOLD)
+    for n in range(BUCKET_KEPT + 50):
+        index.check_and_add(f"t{n}", f"{ORIGINAL} {LEAD}")
+    assert max(len(ids) for ids in index._buckets.values()) == BUCKET_KEPT
+    # The newest are compared: a rewording finds one of the latest copies.
+    found = index.check_and_add("new", f"{REWORDED} {LEAD}")
+    assert found is not None
+    assert int(found[1:]) >= BUCKET_KEPT + 50 - BUCKET_COMPARED

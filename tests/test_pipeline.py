@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from stream import identity, pipeline
+from stream import codec, identity, pipeline
 from stream.intake import InputMessage
 from stream.models import TeaserBatch
 from stream.pipeline import Pipeline, TeaserEnricher
@@ -162,3 +162,14 @@ def test_offline_teasers_come_out_in_page_order(sample: object) -> None:
     assert result.article is not None
     expected = list(dict.fromkeys(result.article.teaser_ids))
     assert [t.teaser_id for t in run.outputs.teasers] == expected
+
+
+def test_a_batch_too_big_for_one_message_is_split_and_loses_nothing() -> None:
+    result = pipeline.process_page(page(SAMPLE_000), SETTINGS, now=NOW)
+    batch = TeaserBatch(sightings=[s for b in _batches(result).values() for s in b.sightings])
+    whole = len(pipeline.encoded_within(batch, 10**9)[0])
+    parts = pipeline.encoded_within(batch, whole // 3)
+    assert len(parts) >= 3
+    assert all(len(p) <= whole // 3 for p in parts)
+    split = [s for p in parts for s in codec.loads_model(TeaserBatch, p).sightings]
+    assert split == batch.sightings
