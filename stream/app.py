@@ -14,6 +14,7 @@ twice in faust's own history). Three agents, each a few lines of wiring:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -22,6 +23,7 @@ from typing import Any, cast
 
 import faust
 from faust.auth import SASLCredentials, SSLCredentials
+from faust.types import EventT
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
@@ -29,7 +31,7 @@ from stream import codec, identity, pipeline, transport
 from stream.enrich import PeopleIndex
 from stream.intake import InputMessage
 from stream.metrics import Metrics
-from stream.models import FreshBatch, TeaserBatch
+from stream.models import FreshBatch, Sighting, TeaserBatch
 from stream.settings import Settings
 from stream.topics import ssl_context
 
@@ -42,6 +44,8 @@ LAG_INTERVAL_S = 5.0
 # How long a worker trusts that a teaser id it sent on is still in the dedup state
 # (capped by the retention, after which the owner forgets ids).
 FORWARD_TTL_S = 3_600.0
+# Sightings batches handled per group (one ack wait per group).
+SIGHTINGS_GROUP = 500
 
 
 def broker_urls(bootstrap_servers: str) -> list[str]:
@@ -201,27 +205,45 @@ class Worker:
 
         @app.agent(sightings_topic, name="sightings")
         async def sightings(stream: faust.StreamT[bytes]) -> None:
-            async for event in stream.events():
-                batch = codec.loads_model(TeaserBatch, event.value)
-                with metrics.observe_stage("dedup"):
-                    fresh = pipeline.first_sightings(batch, seen)
-                metrics.teaser("repeat", len(batch.sightings) - len(fresh))
-                if fresh:
+            # In groups: each group waits once for the broker's ack of its first
+            # sightings, where one wait per batch capped the hop at ~16 batches/s
+            # on a busy loop (measured: 62 ms per ack).
+            groups = cast(faust.Stream[bytes], stream).take_events(  # StreamT omits it
+                SIGHTINGS_GROUP, s.page_batch_wait_ms / 1e3
+            )
+            async for events in groups:
+                by_partition: dict[int, list[EventT[bytes]]] = {}
+                for event in events:
+                    by_partition.setdefault(event.message.partition, []).append(event)
+                fresh: dict[int, list[Sighting]] = {}
+                stamps = []
+                for partition, partition_events in by_partition.items():
+                    batches = [codec.loads_model(TeaserBatch, e.value) for e in partition_events]
+                    stamps.append(pipeline.oldest_timestamp(batches))
+                    # Dedup state is per partition: read and written as its last event.
+                    with transport.in_event(partition_events[-1]), metrics.observe_stage("dedup"):
+                        fresh[partition] = pipeline.first_sightings(batches, seen)
+                    sighted = sum(len(b.sightings) for b in batches)
+                    metrics.teaser("repeat", sighted - len(fresh[partition]))
+                first = [sighting for found in fresh.values() for sighting in found]
+                if first:
+                    outgoing = FreshBatch(
+                        teasers=[pipeline.teaser_of(f) for f in first],
+                        page_timestamp=min((t for t in stamps if t is not None), default=None),
+                    )
                     with metrics.observe_stage("publish"):
-                        ack = await fresh_topic.send(
-                            value=codec.dumps(
-                                FreshBatch(
-                                    teasers=[pipeline.teaser_of(f) for f in fresh],
-                                    page_timestamp=batch.page_timestamp,
-                                )
-                            ),
-                            partition=0,
-                        )
+                        acks = [
+                            await fresh_topic.send(value=value, partition=0)
+                            for value in pipeline.encoded_within(outgoing, s.max_page_bytes)
+                        ]
                         # Recorded as seen only once the broker holds them: a crash in
                         # between repeats a teaser (same id) but never loses one.
-                        await ack
-                    pipeline.record_seen(seen, fresh, time.time())
-                self._sweep(event.message.partition)
+                        await asyncio.gather(*acks)
+                now = time.time()
+                for partition, partition_events in by_partition.items():
+                    with transport.in_event(partition_events[-1]):
+                        pipeline.record_seen(seen, fresh[partition], now)
+                        self._sweep(partition)
 
         @app.agent(fresh_topic, name="fresh")
         async def fresh(stream: faust.StreamT[bytes]) -> None:

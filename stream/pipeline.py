@@ -36,6 +36,7 @@ from stream.models import (
     Article,
     Dateline,
     DeadLetter,
+    FreshBatch,
     Sighting,
     Teaser,
     TeaserBatch,
@@ -256,25 +257,39 @@ def _dead_letter(
     return PageResult(dead_letter=letter)
 
 
-def encoded_within(batch: TeaserBatch, limit: int) -> list[bytes]:
-    """`batch` as JSON, split into batches of fewer sightings until each fits `limit`.
+def encoded_within(batch: TeaserBatch | FreshBatch, limit: int) -> list[bytes]:
+    """`batch` as JSON, split into batches of fewer items until each fits `limit`.
 
     Each page's own sightings fit (`process_page` checks), but a group of pages can
     add up to more than a broker takes in one message.
     """
     data = codec.dumps(batch)
-    if len(data) <= limit or len(batch.sightings) <= 1:
+    name = "sightings" if isinstance(batch, TeaserBatch) else "teasers"
+    items = getattr(batch, name)
+    if len(data) <= limit or len(items) <= 1:
         return [data]
-    half = len(batch.sightings) // 2
+    half = len(items) // 2
     return [
-        *encoded_within(batch.model_copy(update={"sightings": batch.sightings[:half]}), limit),
-        *encoded_within(batch.model_copy(update={"sightings": batch.sightings[half:]}), limit),
+        *encoded_within(batch.model_copy(update={name: items[:half]}), limit),
+        *encoded_within(batch.model_copy(update={name: items[half:]}), limit),
     ]
 
 
-def first_sightings(batch: TeaserBatch, seen: Mapping[str, Any]) -> list[Sighting]:
-    """Stage 2a. The sightings in a batch whose teaser id the store has not seen."""
-    return [s for s in batch.sightings if s.teaser_id not in seen]
+def first_sightings(batches: Iterable[TeaserBatch], seen: Mapping[str, Any]) -> list[Sighting]:
+    """Stage 2a. The sightings whose teaser id the store has not seen, each id once
+    (the earliest, when the batches repeat one)."""
+    fresh: dict[str, Sighting] = {}
+    for batch in batches:
+        for sighting in batch.sightings:
+            tid = sighting.teaser_id
+            if tid not in fresh and tid not in seen:
+                fresh[tid] = sighting
+    return list(fresh.values())
+
+
+def oldest_timestamp(batches: Iterable[TeaserBatch]) -> dt.datetime | None:
+    """The earliest page timestamp of the batches, for the latency metric."""
+    return min((b.page_timestamp for b in batches if b.page_timestamp is not None), default=None)
 
 
 def record_seen(seen: MutableMapping[str, Any], sightings: Iterable[Sighting], at: float) -> None:
@@ -342,11 +357,8 @@ class Pipeline:
         assert result.article is not None
         self.outputs.articles.append(result.article)
         batches, _ = route_sightings([result], partitions=self.settings.partitions)
-        fresh: list[Sighting] = []
-        for batch in batches.values():
-            new = first_sightings(batch, self.seen)
-            self.outputs.repeats += len(batch.sightings) - len(new)
-            fresh.extend(new)
+        fresh = first_sightings(batches.values(), self.seen)
+        self.outputs.repeats += sum(len(b.sightings) for b in batches.values()) - len(fresh)
         # Batches group sightings by partition; people read teasers in page order.
         order = {tid: i for i, tid in reversed(list(enumerate(result.article.teaser_ids)))}
         fresh.sort(key=lambda sighting: order[sighting.teaser_id])

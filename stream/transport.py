@@ -1,4 +1,5 @@
-"""faust's Kafka transport, adjusted for two things the embedded broker does differently.
+"""faust's Kafka transport, adjusted for two things the embedded broker does differently,
+and the one faust hook a group of events needs (`in_event`).
 
 1. Fetch wait. faust's aiokafka driver hard-codes `fetch_max_wait_ms=1500`. Apache
    Kafka answers a long-poll fetch as soon as any partition in it has data, so
@@ -17,16 +18,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 import aiokafka
 import faust
 from aiokafka import TopicPartition
+from faust import streams
 from faust.transport.drivers import aiokafka as driver
-from faust.types import TP
+from faust.types import TP, EventT
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,22 @@ async def true_end_offsets(
             PROBE_TIMEOUT_S,
         )
     return ends
+
+
+@contextlib.contextmanager
+def in_event(event: EventT[Any]) -> Iterator[None]:
+    """Table reads and writes in this block belong to `event`'s partition.
+
+    faust takes a table's changelog partition, and rocksdb its partition database,
+    from the event being processed, which it keeps in a context variable. A body
+    that handles a group of events (`take_events`) must say which event it is
+    working for; faust has no public way to, hence its private variable here.
+    """
+    token = streams._current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        streams._current_event.reset(token)
 
 
 class _ConsumerThread(driver.AIOKafkaConsumerThread):

@@ -126,11 +126,22 @@ def test_first_sightings_are_only_recorded_when_the_caller_says_so() -> None:
         iter(_batches(pipeline.process_page(page(SAMPLE_002), SETTINGS, now=NOW)).values())
     )
     seen: dict[str, float] = {}
-    fresh = pipeline.first_sightings(batch, seen)
+    fresh = pipeline.first_sightings([batch], seen)
     assert fresh == batch.sightings
     assert seen == {}  # publishing comes first; a crash here loses nothing
     pipeline.record_seen(seen, fresh, 1.0)
-    assert pipeline.first_sightings(batch, seen) == []
+    assert pipeline.first_sightings([batch], seen) == []
+
+
+def test_first_sightings_of_several_batches_name_each_new_id_once_earliest_first() -> None:
+    batch = next(
+        iter(_batches(pipeline.process_page(page(SAMPLE_002), SETTINGS, now=NOW)).values())
+    )
+    later = batch.model_copy(
+        update={"sightings": [s.model_copy(update={"url": "later"}) for s in batch.sightings]}
+    )
+    fresh = pipeline.first_sightings([batch, later], {batch.sightings[0].teaser_id: 1.0})
+    assert fresh == batch.sightings[1:]
 
 
 def test_expired_keys_are_those_first_seen_before_the_retention() -> None:
