@@ -1,0 +1,1157 @@
+"""Throughput, latency, stage cost and dedup memory of the whole pipeline (issue 7).
+
+One run, one embedded broker (Tansu), fresh topics and consumer group per
+measurement, the same synthetic crawl feed (`stream.feed.crawl_feed`: a sliding
+"latest news" window, a few new teasers per page) for (a), (b) and the scale-out:
+
+- (a) the raw limit: `benchmarks/passthrough.py`, an aiokafka consume -> produce
+  copy of the pages, no processing, in a process of its own;
+- (b) one `python -m stream run` worker: pages/s from the first page sent to the
+  last expected output read (every article and every unique teaser), fed live;
+- (c) end-to-end latency (page sent -> its article and its first-sighted teasers
+  readable) at a fixed offered rate of half of (b), on a fresh worker;
+- (d) parse, dedup and enrichment cost per page, in process, over the feed's pages
+  with `stream.pipeline`'s stage functions, and the worker's own `stream_stage_seconds`;
+- (e) resident memory per distinct teaser in the dedup state, memory and rocksdb
+  stores (`benchmarks/dedup_memory.py`, a fresh process per store);
+- scale-out: the same feed with 2 workers on the same partitions.
+
+Outputs are checked exactly (every article, the exact unique teaser id set, no dead
+letters; repeats are reported): a wrong result is printed loudly and the exit code
+is 1. Counts come from reading the topics, never from end offsets, which Tansu
+under-reports.
+
+    python benchmarks/bench_pipeline.py                 # the table
+    python benchmarks/bench_pipeline.py --json          # one JSON object
+    python benchmarks/bench_pipeline.py --small         # a quick run (CI)
+    python benchmarks/bench_pipeline.py --profile prof  # py-spy speedscope file per process
+    python benchmarks/bench_pipeline.py --one-record-per-batch false   # Tansu's cost
+
+On a shared or small machine the broker, the worker(s) and this process compete for
+the same cores: the load average is printed with the results; read them with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+import bench_parse  # noqa: E402  # benchmarks/ is on sys.path when run as a script
+import orjson  # noqa: E402
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
+
+from stream import codec, identity, pipeline  # noqa: E402
+from stream.broker import EmbeddedBroker  # noqa: E402
+from stream.feed import FeedPage, crawl_feed, distinct_teasers  # noqa: E402
+from stream.intake import InputMessage  # noqa: E402
+from stream.models import TeaserBatch  # noqa: E402
+from stream.producer import encode_page  # noqa: E402
+from stream.settings import Settings  # noqa: E402
+from stream.tail import read_all  # noqa: E402
+from stream.topics import client_kwargs, ensure_topics  # noqa: E402
+from tests.kafka_helpers import READY_TIMEOUT_S, WorkerProcess, worker_env  # noqa: E402
+
+# The feed of issue 7: what a crawler of a few news sites sends.
+WINDOW, NEW_PER_PAGE, SITES = 100, 3, 4
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 250.0
+TARGET_BYTES_PER_TEASER = 200.0
+TARGET_PARSE_US = bench_parse.BUDGET_US
+STAGES = ("parse", "dedup", "enrich", "publish")
+# After the last expected record, keep reading this long to count repeats.
+GRACE_S = 1.0
+# A run ends, incomplete, when no expected record arrived for this long: slow is
+# measured however slow, stuck is reported.
+STALL_S = 60.0
+STOP_TIMEOUT_S = 30.0
+FETCH_BYTES = 4_194_304
+
+Message = tuple[bytes | None, bytes, list[tuple[str, bytes]]]
+
+
+class HarnessError(Exception):
+    """The benchmark could not measure (a process died, never got ready, timed out)."""
+
+
+# -- the feed --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Pages as sent, and exactly what the pipeline must make of them.
+
+    `unique_ids` are the teasers these pages show first: all of them for a feed from
+    its start, only those no earlier page showed for a continuation (`then`).
+    """
+
+    pages: list[FeedPage]
+    messages: list[Message]
+    page_ids: list[str]
+    unique_ids: frozenset[str]
+
+    @classmethod
+    def build(cls, count: int) -> Feed:
+        pages = list(crawl_feed(count, window=WINDOW, new_per_page=NEW_PER_PAGE, sites=SITES))
+        unique = frozenset(t.teaser_id for p in pages for t in p.teasers)
+        expected = distinct_teasers(count, window=WINDOW, new_per_page=NEW_PER_PAGE, sites=SITES)
+        if len(unique) != expected:
+            raise HarnessError(
+                f"the feed has {len(unique)} distinct teaser ids where distinct_teasers() says "
+                f"{expected}: stream.feed and its count disagree; fix the feed first"
+            )
+        return cls._of(pages, unique)
+
+    @classmethod
+    def _of(cls, pages: list[FeedPage], unique: frozenset[str]) -> Feed:
+        messages = [
+            encode_page(
+                p.body.encode(),
+                content_type="text/plain",
+                url=p.url,
+                fetched_at=p.fetched_at,
+                raw=False,
+            )
+            for p in pages
+        ]
+        ids = [identity.page_id(p.url, p.body) for p in pages]
+        return cls(pages=pages, messages=messages, page_ids=ids, unique_ids=unique)
+
+    def then(self, count: int) -> Feed:
+        """The `count` pages the crawl sends after these (the feed is prefix-stable)."""
+        whole = Feed.build(len(self.pages) + count)
+        later = whole.pages[len(self.pages) :]
+        return Feed._of(later, whole.unique_ids - self.unique_ids)
+
+    def pipeline_outputs(self, settings: Settings) -> dict[str, frozenset[bytes]]:
+        return {
+            settings.topic_articles: frozenset(pid.encode() for pid in self.page_ids),
+            settings.topic_teasers: frozenset(tid.encode() for tid in self.unique_ids),
+        }
+
+    def passthrough_outputs(self, settings: Settings) -> dict[str, frozenset[bytes]]:
+        return {settings.topic_articles: frozenset(m[0] for m in self.messages if m[0])}
+
+
+# -- settings and processes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    pages: int
+    latency_s: float
+    teasers: int
+    stage_pages: int
+    parse_iterations: int
+    partitions: int
+    one_record_per_batch: bool
+    store: str
+    timeout_s: float
+    log_dir: Path
+    profile_dir: Path | None
+
+
+def fresh_settings(broker: EmbeddedBroker, label: str, options: Options) -> Settings:
+    """Settings with topic names and a group no other measurement has used."""
+    run = f"bench-{label}-{uuid.uuid4().hex[:6]}"
+    # faust creates the data folder but not its parents.
+    (options.log_dir / run).mkdir(parents=True)
+    topics = {
+        name: f"{run}.{info.default}"
+        for name, info in Settings.model_fields.items()
+        if name.startswith("topic_")
+    }
+    return Settings(
+        bootstrap_servers=broker.bootstrap_servers,
+        app_id=run,
+        partitions=options.partitions,
+        one_record_per_batch=options.one_record_per_batch,
+        store=options.store,
+        data_dir=str(options.log_dir / run / "state"),
+        log_level="WARNING",
+        **topics,
+    )
+
+
+def scrape(worker: WorkerProcess) -> dict[str, float]:
+    """Every sample of the worker's /metrics, `name{labels}` -> value."""
+    status, body = worker.get("/metrics")
+    if status != 200:
+        raise HarnessError(f"/metrics of {worker.base_url} answered {status}:\n{worker.log()}")
+    samples: dict[str, float] = {}
+    for family in text_string_to_metric_families(body.decode()):
+        for sample in family.samples:
+            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
+            samples[f"{sample.name}{{{labels}}}" if labels else sample.name] = sample.value
+    return samples
+
+
+class Profiler:
+    """py-spy attached to each process under test, one speedscope file per process.
+
+    Attached by pid (not as the parent) so the processes start exactly as without
+    it; that needs ptrace rights over a sibling: root, or kernel.yama.ptrace_scope=0.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self._running: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
+        self.files: dict[str, Path] = {}
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+            if shutil.which("py-spy") is None:
+                raise HarnessError("--profile needs py-spy on PATH: pip install py-spy")
+
+    def attach(self, pid: int, label: str) -> None:
+        if self.directory is None:
+            return
+        out = self.directory / f"{label}.speedscope.json"
+        log = self.directory / f"{label}.py-spy.log"
+        with log.open("wb") as log_file:
+            spy = subprocess.Popen(
+                [
+                    *("py-spy", "record", "--pid", str(pid), "--nonblocking"),
+                    *("--format", "speedscope", "--output", str(out)),
+                ],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        time.sleep(0.5)
+        if spy.poll() is not None:
+            raise HarnessError(
+                f"py-spy could not attach to {label} (pid {pid}): {log.read_text()[-800:]}\n"
+                "it needs ptrace rights: run as root, or sysctl kernel.yama.ptrace_scope=0"
+            )
+        self._running.append((label, out, spy))
+
+    def collect(self) -> None:
+        """Wait for py-spy to write the files of processes that have stopped."""
+        for label, out, spy in self._running:
+            try:
+                spy.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                spy.send_signal(signal.SIGINT)  # py-spy writes its file on Ctrl-C
+                spy.wait(STOP_TIMEOUT_S)
+            if out.exists():
+                self.files[label] = out
+        self._running.clear()
+
+    def summary(self, top: int = 12) -> dict[str, Any]:
+        return {label: top_frames(path, top) for label, path in self.files.items()}
+
+
+def top_frames(path: Path, top: int) -> dict[str, Any]:
+    """The functions with the most samples on top of the stack (self) and anywhere in
+    it within `stream/` (inclusive), as shares of all samples of the process."""
+    data = orjson.loads(path.read_bytes())
+    frames = [f"{f['name']} ({Path(f.get('file') or '?').name})" for f in data["shared"]["frames"]]
+    in_stream = [
+        "/stream/" in (f.get("file") or "") and "/site-packages/" not in (f.get("file") or "")
+        for f in data["shared"]["frames"]
+    ]
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    total = 0.0
+    for profile in data["profiles"]:
+        for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
+            total += weight
+            if stack:
+                own[frames[stack[-1]]] += weight
+            for name in {frames[i] for i in stack if in_stream[i]}:
+                inclusive[name] += weight
+    share = (lambda w: round(100 * w / total, 1)) if total else (lambda w: 0.0)
+    return {
+        "file": str(path),
+        "samples_s": round(total, 2),
+        "self_pct": [[name, share(w)] for name, w in own.most_common(top)],
+        "stream_inclusive_pct": [[name, share(w)] for name, w in inclusive.most_common(top)],
+    }
+
+
+@contextlib.contextmanager
+def workers(
+    settings: Settings, options: Options, profiler: Profiler, label: str, count: int = 1
+) -> Iterator[list[WorkerProcess]]:
+    """`count` ready `stream run` workers in one group, stopped on leaving."""
+    started = [WorkerProcess.start(settings, options.log_dir, f"{label}-{n}") for n in range(count)]
+    try:
+        for worker in started:
+            try:
+                worker.wait_ready()
+            except AssertionError as exc:
+                raise HarnessError(str(exc)) from None
+        if count > 1:
+            wait_group_settled(started, settings)
+        for n, worker in enumerate(started):
+            assert worker.process is not None
+            profiler.attach(worker.process.pid, f"{label}-{n}")
+        yield started
+    finally:
+        for worker in started:
+            with contextlib.suppress(AssertionError):
+                worker.stop(timeout=STOP_TIMEOUT_S)
+        profiler.collect()
+
+
+def wait_group_settled(group: list[WorkerProcess], settings: Settings) -> None:
+    """Until every worker is ready at once and the pages partitions are all assigned,
+    each to one worker: the second worker's join moves partitions off the first."""
+    wanted = {f"{settings.topic_pages}[{p}]" for p in range(settings.partitions)}
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            answers = [w.get("/readyz") for w in group]
+            if all(status == 200 for status, _ in answers):
+                assigned = [
+                    {tp for tp in orjson.loads(body)["assigned"] if tp in wanted}
+                    for _, body in answers
+                ]
+                if set().union(*assigned) == wanted and sum(map(len, assigned)) == len(wanted):
+                    return
+        time.sleep(0.2)
+    logs = "\n".join(w.log() for w in group)
+    raise HarnessError(f"{len(group)} workers did not share {wanted} in time:\n{logs}")
+
+
+@contextlib.contextmanager
+def passthrough(settings: Settings, options: Options, profiler: Profiler) -> Iterator[None]:
+    """`benchmarks/passthrough.py` started, assigned, and stopped on leaving."""
+    ready = options.log_dir / f"{settings.app_id}.ready"
+    log_path = options.log_dir / f"{settings.app_id}.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, str(HERE / "passthrough.py"), "--ready-file", str(ready)],
+            env=worker_env(settings),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while not ready.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise HarnessError(
+                    f"the pass-through never got partitions (exit code {process.poll()}):\n"
+                    + log_path.read_text(errors="replace")[-3000:]
+                )
+            time.sleep(0.1)
+        profiler.attach(process.pid, "passthrough")
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        profiler.collect()
+
+
+# -- feeding and reading ------------------------------------------------------------------
+
+
+@dataclass
+class Reading:
+    """What a reader saw of the output topics: first arrival of each key, and counts.
+
+    Keys in `earlier` (outputs of pages sent before this run, on the same topics)
+    are passed over; `caught_up` is set once all of them were read.
+    """
+
+    expected: dict[str, frozenset[bytes]]
+    earlier: dict[str, frozenset[bytes]]
+    arrivals: dict[str, dict[bytes, float]] = field(default_factory=dict)
+    counts: dict[str, Counter[bytes]] = field(default_factory=dict)
+    # teaser id -> first_page_id, when the reader was asked to decode teasers.
+    first_pages: dict[bytes, str] = field(default_factory=dict)
+    complete_at: float | None = None
+    stalled: bool = False
+    assigned: asyncio.Event = field(default_factory=asyncio.Event)
+    caught_up: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.arrivals = {topic: {} for topic in self.expected}
+        self.counts = {topic: Counter() for topic in self.expected}
+
+    def missing(self) -> dict[str, int]:
+        return {
+            topic: len(keys - self.arrivals[topic].keys()) for topic, keys in self.expected.items()
+        }
+
+    def unexpected(self) -> dict[str, int]:
+        return {
+            topic: len(self.arrivals[topic].keys() - keys) for topic, keys in self.expected.items()
+        }
+
+    def repeats(self) -> dict[str, int]:
+        return {topic: sum(n - 1 for n in self.counts[topic].values()) for topic in self.expected}
+
+    def problems(self, names: dict[str, str]) -> list[str]:
+        found = []
+        for topic, n in self.missing().items():
+            if n:
+                found.append(f"{n} of {len(self.expected[topic])} {names[topic]} never arrived")
+        if self.stalled and any(self.missing().values()):
+            found.append(f"(none for {STALL_S:.0f} s: lost, or the worker is stuck; see its log)")
+        for topic, n in self.unexpected().items():
+            if n:
+                found.append(f"{n} {names[topic]} that the feed cannot produce")
+        return found
+
+
+async def read_outputs(
+    settings: Settings, reading: Reading, *, deadline: float, decode_teasers: bool = False
+) -> None:
+    """Read the output topics from the beginning until every expected key arrived
+    (then `GRACE_S` more, for repeats), none arrived for `STALL_S`, or `deadline`
+    (perf_counter) passed.
+
+    Kept cheap, keys only, so the reader takes as little CPU from the worker as it
+    can; with `decode_teasers` it also reads `first_page_id` (orjson, no models).
+    """
+    assert settings.bootstrap_servers
+    consumer = AIOKafkaConsumer(
+        **client_kwargs(settings, settings.bootstrap_servers),
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=FETCH_BYTES,
+        fetch_max_bytes=FETCH_BYTES * 4,
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()
+        consumer.assign(
+            [
+                TopicPartition(topic, p)
+                for topic in reading.expected
+                for p in sorted(consumer.partitions_for_topic(topic) or ())
+            ]
+        )
+        await consumer.seek_to_beginning()
+        reading.assigned.set()
+        outstanding = {topic: set(keys) for topic, keys in reading.expected.items()}
+        left = sum(map(len, outstanding.values()))
+        earlier = {topic: set(keys) for topic, keys in reading.earlier.items()}
+        behind = sum(map(len, earlier.values()))
+        if not behind:
+            reading.caught_up.set()
+        stop_at = deadline
+        progress_at = time.perf_counter()
+        while time.perf_counter() < stop_at:
+            batches = await consumer.getmany(timeout_ms=100)
+            now = time.perf_counter()
+            if reading.caught_up.is_set() and now - progress_at > STALL_S:
+                reading.stalled = True
+                break
+            for tp, records in batches.items():
+                topic = tp.topic
+                arrivals, counts, waiting = (
+                    reading.arrivals[topic],
+                    reading.counts[topic],
+                    outstanding[topic],
+                )
+                old = earlier.get(topic, set())
+                decode = decode_teasers and topic == settings.topic_teasers
+                for record in records:
+                    key = record.key
+                    if key in old:
+                        old.discard(key)
+                        behind -= 1
+                        if not behind:
+                            reading.caught_up.set()
+                            progress_at = now
+                        continue
+                    if key in reading.earlier.get(topic, ()):
+                        continue
+                    counts[key] += 1
+                    if key not in arrivals:
+                        arrivals[key] = now
+                        if key in waiting:
+                            waiting.discard(key)
+                            left -= 1
+                            progress_at = now
+                        if decode:
+                            reading.first_pages[key] = orjson.loads(record.value)["first_page_id"]
+            if left == 0 and reading.complete_at is None:
+                reading.complete_at = now
+                stop_at = min(deadline, now + GRACE_S)
+    finally:
+        await asyncio.wait_for(consumer.stop(), STOP_TIMEOUT_S)
+
+
+def tuned_producer(settings: Settings) -> AIOKafkaProducer:
+    """A crawler's producer tuned for throughput (as `stream produce` is)."""
+    assert settings.bootstrap_servers
+    return AIOKafkaProducer(
+        **client_kwargs(settings, settings.bootstrap_servers),
+        linger_ms=5,
+        max_batch_size=1_048_576,
+        max_request_size=FETCH_BYTES,
+        acks="all",
+    )
+
+
+@dataclass
+class Drive:
+    reading: Reading
+    first_sent: float
+    sent_at: list[float]
+    produce_s: float
+
+    @property
+    def seconds(self) -> float | None:
+        done = self.reading.complete_at
+        return None if done is None else done - self.first_sent
+
+
+async def drive(
+    settings: Settings,
+    messages: Sequence[Message],
+    expected: dict[str, frozenset[bytes]],
+    *,
+    timeout_s: float,
+    earlier: dict[str, frozenset[bytes]] | None = None,
+    rate: float | None = None,
+    decode_teasers: bool = False,
+) -> Drive:
+    """Send `messages` (as fast as possible, or at `rate` per second) while reading
+    the outputs; times are `time.perf_counter()` of this process. Sending starts
+    once the reader has read past the outputs of `earlier` pages."""
+    reading = Reading(expected, earlier or {})
+    reader = asyncio.create_task(
+        read_outputs(
+            settings,
+            reading,
+            deadline=time.perf_counter() + timeout_s + READY_TIMEOUT_S,
+            decode_teasers=decode_teasers,
+        )
+    )
+    try:
+        await asyncio.wait_for(reading.assigned.wait(), READY_TIMEOUT_S)
+        await asyncio.wait_for(reading.caught_up.wait(), READY_TIMEOUT_S)
+    except TimeoutError:
+        reader.cancel()
+        raise HarnessError(
+            f"the reader of {', '.join(expected)} did not get to the end of earlier outputs"
+        ) from None
+    producer = tuned_producer(settings)
+    await producer.start()
+    sent_at: list[float] = []
+    try:
+        first = time.perf_counter()
+        pending = []
+        for n, (key, value, headers) in enumerate(messages):
+            if rate is not None:
+                delay = first + n / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            sent_at.append(time.perf_counter())
+            pending.append(
+                await producer.send(settings.topic_pages, value, key=key, headers=headers)
+            )
+        await asyncio.wait_for(asyncio.gather(*pending), timeout_s)
+        produce_s = time.perf_counter() - first
+    finally:
+        await asyncio.wait_for(producer.stop(), STOP_TIMEOUT_S)
+    await reader
+    return Drive(reading, first, sent_at, produce_s)
+
+
+async def dead_letters(settings: Settings) -> int:
+    assert settings.bootstrap_servers
+    return len(await read_all(settings, settings.bootstrap_servers, settings.topic_dlq, idle_s=0.5))
+
+
+def names(settings: Settings) -> dict[str, str]:
+    return {settings.topic_articles: "articles", settings.topic_teasers: "unique teasers"}
+
+
+def rate_of(pages: int, run: Drive) -> float | None:
+    seconds = run.seconds
+    return pages / seconds if seconds else None
+
+
+# -- the measurements ---------------------------------------------------------------------
+
+
+def measure_passthrough(
+    broker: EmbeddedBroker, feed: Feed, options: Options, profiler: Profiler
+) -> dict[str, Any]:
+    settings = fresh_settings(broker, "a", options)
+    asyncio.run(ensure_topics(settings, broker.bootstrap_servers))
+    expected = feed.passthrough_outputs(settings)
+    with passthrough(settings, options, profiler):
+        run = asyncio.run(drive(settings, feed.messages, expected, timeout_s=options.timeout_s))
+    problems = run.reading.problems({settings.topic_articles: "copied pages"})
+    return {
+        "pages": len(feed.messages),
+        "seconds": run.seconds,
+        "pages_per_s": rate_of(len(feed.messages), run),
+        "produce_pages_per_s": len(feed.messages) / run.produce_s,
+        "repeats": sum(run.reading.repeats().values()),
+        "correct": not problems,
+        "problems": problems,
+    }
+
+
+def measure_pipeline(
+    broker: EmbeddedBroker,
+    feed: Feed,
+    options: Options,
+    profiler: Profiler,
+    *,
+    label: str,
+    count: int = 1,
+    latency: bool = False,
+) -> tuple[dict[str, Any], set[bytes], dict[str, Any] | None]:
+    """(b) with `count` workers, and the unique teaser ids it read; with `latency`,
+    then (c) on the same worker, which is in its steady state by then."""
+    settings = fresh_settings(broker, label, options)
+    expected = feed.pipeline_outputs(settings)
+    with workers(settings, options, profiler, label, count) as group:
+        before = [scrape(w) for w in group]
+        run = asyncio.run(drive(settings, feed.messages, expected, timeout_s=options.timeout_s))
+        after = [scrape(w) for w in group]
+        rate = rate_of(len(feed.messages), run)
+        c = None
+        if latency and rate is not None:
+            c = measure_latency(settings, feed, expected, rate / 2, options)
+        letters = asyncio.run(dead_letters(settings))
+    problems = run.reading.problems(names(settings))
+    if letters:
+        problems.append(f"{letters} dead letters; every page of the feed is a valid article")
+    pages = len(feed.messages)
+    unique = len(feed.unique_ids)
+    repeats = run.reading.repeats()
+    result: dict[str, Any] = {
+        "workers": count,
+        "pages": pages,
+        "unique_teasers_expected": unique,
+        "unique_teasers_read": len(run.reading.arrivals[settings.topic_teasers]),
+        "articles_read": len(run.reading.arrivals[settings.topic_articles]),
+        "article_repeats": repeats[settings.topic_articles],
+        "teaser_repeats": repeats[settings.topic_teasers],
+        "dead_letters": letters,
+        "seconds": run.seconds,
+        "pages_per_s": rate,
+        "produce_pages_per_s": pages / run.produce_s,
+        "correct": not problems,
+        "problems": problems,
+    }
+    if count == 1:
+        result.update(worker_figures(before[0], after[0], pages=pages, unique=unique))
+    else:
+        cpu = sum(
+            done.get("process_cpu_seconds_total", 0.0) - start.get("process_cpu_seconds_total", 0.0)
+            for start, done in zip(before, after, strict=True)
+        )
+        result["worker_cpu_us_per_page"] = cpu / pages * 1e6
+        result["pages_per_worker"] = [
+            sum(v for k, v in a.items() if k.startswith("stream_pages_total{")) for a in after
+        ]
+    return result, set(run.reading.arrivals[settings.topic_teasers]), c
+
+
+def worker_figures(
+    before: dict[str, float], after: dict[str, float], *, pages: int, unique: int
+) -> dict[str, Any]:
+    """From the worker's /metrics around (b): CPU and RSS per unit, and its stage times."""
+
+    def delta(name: str) -> float:
+        return after.get(name, 0.0) - before.get(name, 0.0)
+
+    stages = {}
+    for stage in STAGES:
+        total = delta(f'stream_stage_seconds_sum{{stage="{stage}"}}')
+        count = delta(f'stream_stage_seconds_count{{stage="{stage}"}}')
+        stages[stage] = {
+            "observations": int(count),
+            "mean_us": total / count * 1e6 if count else None,
+            "us_per_page": total / pages * 1e6,
+        }
+    return {
+        "worker_cpu_us_per_page": delta("process_cpu_seconds_total") / pages * 1e6,
+        "worker_rss_growth_bytes_per_teaser": delta("process_resident_memory_bytes") / unique,
+        "worker_stage_seconds": stages,
+    }
+
+
+def measure_latency(
+    settings: Settings,
+    feed: Feed,
+    earlier: dict[str, frozenset[bytes]],
+    rate: float,
+    options: Options,
+) -> dict[str, Any]:
+    """(c): the pages that follow `feed`, at a fixed `rate`, into a worker that has
+    already seen `feed` (so the pages carry a few new teasers each, as in production).
+
+    A page's latency runs from its send to the moment its article and every teaser
+    first seen on it (`first_page_id`) were all readable.
+    """
+    count = max(20, math.ceil(rate * options.latency_s))
+    later = feed.then(count)
+    expected = later.pipeline_outputs(settings)
+    run = asyncio.run(
+        drive(
+            settings,
+            later.messages,
+            expected,
+            timeout_s=options.latency_s * 2 + options.timeout_s,
+            earlier=earlier,
+            rate=rate,
+            decode_teasers=True,
+        )
+    )
+    reading = run.reading
+    problems = reading.problems(names(settings))
+    done: dict[str, float] = {}
+    for tid, page in reading.first_pages.items():
+        done[page] = max(done.get(page, 0.0), reading.arrivals[settings.topic_teasers][tid])
+    articles = reading.arrivals[settings.topic_articles]
+    # The first second: the reader and the worker's fetchers settle after (b).
+    warmup = min(1.0, options.latency_s / 6)
+    latencies = []
+    for pid, sent in zip(later.page_ids, run.sent_at, strict=True):
+        arrived = articles.get(pid.encode())
+        if arrived is None or sent - run.first_sent < warmup:
+            continue
+        latencies.append((max(arrived, done.get(pid, 0.0)) - sent) * 1000)
+    latencies.sort()
+
+    def pct(q: float) -> float | None:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * q))] if latencies else None
+
+    span = run.sent_at[-1] - run.first_sent
+    return {
+        "target_pages_per_s": rate,
+        "offered_pages_per_s": (count - 1) / span if span > 0 else None,
+        "pages": count,
+        "new_teasers": len(later.unique_ids),
+        "pages_timed": len(latencies),
+        "warmup_s": warmup,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": latencies[-1] if latencies else None,
+        "correct": not problems,
+        "problems": problems,
+    }
+
+
+def timed(fn: Callable[[], Any], into: list[float]) -> Any:
+    start = time.perf_counter()
+    result = fn()
+    into.append((time.perf_counter() - start) * 1e6)
+    return result
+
+
+def distribution(runs: list[float]) -> dict[str, float | None]:
+    if not runs:
+        return {"mean_us": None, "p50_us": None, "p99_us": None}
+    ordered = sorted(runs)
+    return {
+        "mean_us": statistics.fmean(ordered),
+        "p50_us": ordered[len(ordered) // 2],
+        "p99_us": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+    }
+
+
+def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
+    """(d): each stage function of `stream.pipeline`, per page, in this process.
+
+    State evolves as in a worker: one dedup dict and one enricher store for the
+    whole feed, so the first page pays for 100 new teasers and later ones for ~3.
+    """
+    settings = Settings(partitions=options.partitions)
+    now = dt.datetime.now(dt.UTC)
+    pages = feed.messages[: options.stage_pages]
+    inputs = [
+        InputMessage(value=value, key=key, topic=settings.topic_pages, offset=n)
+        for n, (key, value, _) in enumerate(pages)
+    ]
+    for message in inputs[:20]:  # warm-up: regex compilation, the gazetteer, caches
+        pipeline.process_page(message, settings, now=now)
+    seen: dict[str, Any] = {}
+    enricher = pipeline.TeaserEnricher({}, threshold=settings.near_duplicate_threshold)
+    parse: list[float] = []
+    codec_us: list[float] = []
+    dedup: list[float] = []
+    enrich: list[float] = []
+    per_teaser: list[float] = []
+    for message in inputs:
+        result = timed(
+            lambda m=message: pipeline.process_page(m, settings, now=now, people=enricher.people),
+            parse,
+        )
+        assert result.article is not None, result.dead_letter
+        # What the worker's agents encode and decode around the stages.
+        timed(
+            lambda r=result: (
+                [codec.loads_model(TeaserBatch, codec.dumps(b)) for b in r.batches.values()]
+                + [codec.dumps(r.article)]
+            ),
+            codec_us,
+        )
+
+        def dedup_page(r: pipeline.PageResult = result) -> list[Any]:
+            fresh = []
+            for batch in r.batches.values():
+                new = pipeline.first_sightings(batch, seen)
+                pipeline.record_seen(seen, new, time.time())
+                fresh.extend(new)
+            return fresh
+
+        fresh = timed(dedup_page, dedup)
+        spent: list[float] = []
+        for sighting in fresh:
+            timed(lambda s=sighting: enricher.enrich(pipeline.teaser_of(s)), spent)
+        per_teaser.extend(spent)
+        enrich.append(sum(spent))
+    samples = {}
+    for name in bench_parse.PAGES:
+        text = (bench_parse.FIXTURES / name).read_text(encoding="utf-8")
+        samples[name] = bench_parse.measure(text, "text/plain", options.parse_iterations)
+    return {
+        "pages": len(inputs),
+        "process_page": distribution(parse),
+        "codec": distribution(codec_us),
+        "dedup": distribution(dedup),
+        "enrich_per_page": distribution(enrich),
+        "enrich_per_new_teaser": distribution(per_teaser),
+        "new_teasers": len(per_teaser),
+        "parse_page_samples": samples,
+    }
+
+
+def measure_memory(options: Options) -> dict[str, Any]:
+    results = {}
+    for store in ("memory", "rocksdb"):
+        command = [sys.executable, str(HERE / "dedup_memory.py"), "--store", store]
+        command += ["--teasers", str(options.teasers), "--partitions", str(options.partitions)]
+        command += ["--per-call", str(NEW_PER_PAGE)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        if done.returncode != 0:
+            raise HarnessError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+        report = json.loads(done.stdout)
+        if report["keys_held"] != options.teasers:
+            report["problems"] = [
+                f"the {store} store holds {report['keys_held']} of {options.teasers} ids written"
+            ]
+        results[store] = report
+    return results
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": sys.version.split()[0],
+    }
+
+
+def row(
+    name: str, value: float | None, unit: str, target: str = "", ok: bool | None = None
+) -> dict[str, Any]:
+    return {"measurement": name, "value": value, "unit": unit, "target": target, "pass": ok}
+
+
+def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    a, b = report["passthrough"], report["pipeline"]
+    c, d, e, s = report["latency"], report["stages"], report["memory"], report["scale_out"]
+    ratio = report["ratio"]
+    out = [
+        row("(a) pass-through, aiokafka, fed live", a["pages_per_s"], "pages/s"),
+        row("(b) pipeline, 1 worker, fed live", b["pages_per_s"], "pages/s"),
+        row(
+            "(b)/(a)",
+            ratio,
+            "",
+            f">= {TARGET_RATIO}",
+            None if ratio is None else ratio >= TARGET_RATIO,
+        ),
+        row("(b) worker CPU per page", b["worker_cpu_us_per_page"], "µs"),
+    ]
+    offered = c["offered_pages_per_s"] or 0.0
+    for q in ("p50", "p95", "p99", "max"):
+        value = c[f"{q}_ms"]
+        target, ok = "", None
+        if q == "p99":
+            target = f"<= {TARGET_P99_MS:.0f} ms"
+            ok = None if value is None else value <= TARGET_P99_MS
+        out.append(row(f"(c) latency {q} at {offered:.0f} pages/s", value, "ms", target, ok))
+    worst = max(d["parse_page_samples"].items(), key=lambda kv: kv[1]["mean_us"])
+    out.append(
+        row(
+            f"(d) parse_page, sample {worst[0][:3]} (worst mean)",
+            worst[1]["mean_us"],
+            "µs",
+            f"<= {TARGET_PARSE_US:.0f} µs",
+            worst[1]["mean_us"] <= TARGET_PARSE_US,
+        )
+    )
+    for key, label in (
+        ("process_page", "parse stage (process_page), per feed page"),
+        ("dedup", "dedup (first_sightings + record_seen), per page"),
+        ("enrich_per_page", "enrichment, per page"),
+        ("enrich_per_new_teaser", "enrichment, per new teaser"),
+        ("codec", "codec (agents' JSON in/out), per page"),
+    ):
+        dist = d[key]
+        out.append(row(f"(d) {label} mean", dist["mean_us"], "µs"))
+        out.append(row(f"(d) {label} p99", dist["p99_us"], "µs"))
+    for stage, figures in b["worker_stage_seconds"].items():
+        out.append(row(f"(d) worker stage_seconds {stage}, per page", figures["us_per_page"], "µs"))
+    for store, m in e.items():
+        target, ok = "", None
+        if store == "memory":
+            target = f"<= {TARGET_BYTES_PER_TEASER:.0f} B"
+            ok = m["bytes_per_teaser"] <= TARGET_BYTES_PER_TEASER
+        out.append(
+            row(
+                f"(e) {store} store RSS per teaser, {m['teasers']:,} ids",
+                m["bytes_per_teaser"],
+                "B",
+                target,
+                ok,
+            )
+        )
+    out.append(
+        row(
+            "(e) cross-check: worker RSS growth per teaser in (b)",
+            b["worker_rss_growth_bytes_per_teaser"],
+            "B",
+        )
+    )
+    out.append(row(f"scale-out, {s['workers']} workers, fed live", s["pages_per_s"], "pages/s"))
+    out.append(row("scale-out worker CPU per page (sum)", s["worker_cpu_us_per_page"], "µs"))
+    return out
+
+
+def render_table(report: dict[str, Any]) -> str:
+    lines = []
+    width = max(len(r["measurement"]) for r in report["rows"]) + 2
+    lines.append(f"{'measurement':<{width}}{'value':>12}  {'unit':<8}{'target':<14}result")
+    for r in report["rows"]:
+        value = r["value"]
+        shown = "-" if value is None else f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
+        verdict = "" if r["pass"] is None else "pass" if r["pass"] else "FAIL"
+        lines.append(
+            f"{r['measurement']:<{width}}{shown:>12}  {r['unit']:<8}{r['target']:<14}{verdict}"
+        )
+    lines.append("")
+    checks = report["checks"]
+    for name, check in checks.items():
+        state = "exact" if check["correct"] else "WRONG: " + "; ".join(check["problems"])
+        lines.append(f"outputs of {name}: {state}{check.get('note', '')}")
+    s, m = report["settings"], report["machine"]
+    lines.append("")
+    lines.append(
+        f"settings: {s['pages']} pages ({s['unique_teasers']} distinct teasers, window {WINDOW}, "
+        f"{NEW_PER_PAGE} new per page, {SITES} sites), {s['partitions']} partitions, "
+        f"one_record_per_batch={s['one_record_per_batch']}, worker store {s['store']}, "
+        f"latency phase {s['latency_s']:.0f} s, dedup memory at {s['teasers']:,} ids"
+    )
+    lines.append(
+        f"machine: {m['cpu_count']} CPUs ({m['cpus_usable']} usable), Python {m['python']}, "
+        f"load average {m['load_average']} at start, {report['machine_end']['load_average']} "
+        f"at end; broker, worker(s) and this process share these CPUs, so with "
+        f"{m['cpu_count']} cores the scale-out figure measures overhead, not speed-up"
+    )
+    for label, summary in report.get("profiles", {}).items():
+        lines.append("")
+        lines.append(f"profile {label}: {summary['file']} ({summary['samples_s']} s sampled)")
+        lines.append("  self time: " + ", ".join(f"{n} {p}%" for n, p in summary["self_pct"][:8]))
+        lines.append(
+            "  stream/ inclusive: "
+            + ", ".join(f"{n} {p}%" for n, p in summary["stream_inclusive_pct"][:8])
+        )
+    return "\n".join(lines)
+
+
+class Progress:
+    """One line per phase on stderr, so a long run shows where it is."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.started:6.1f} s] {message}", file=sys.stderr)
+
+
+def run(options: Options) -> dict[str, Any]:
+    start_machine = machine()
+    progress = Progress()
+    feed = Feed.build(options.pages)
+    profiler = Profiler(options.profile_dir)
+    progress(f"feed of {options.pages} pages built; starting the embedded broker")
+    with EmbeddedBroker() as broker:
+        a = measure_passthrough(broker, feed, options, profiler)
+        progress(f"(a) pass-through: {a['pages_per_s'] or 0:.0f} pages/s")
+        b, one, c = measure_pipeline(broker, feed, options, profiler, label="b", latency=True)
+        if c is None:
+            raise HarnessError(f"(b) never completed, so (c) has no rate: {b['problems']}")
+        progress(f"(b) 1 worker: {b['pages_per_s']:.1f} pages/s; (c) p99 {c['p99_ms'] or 0:.0f} ms")
+        s, two, _ = measure_pipeline(broker, feed, options, profiler, label="scale", count=2)
+        progress(f"scale-out, 2 workers: {s['pages_per_s'] or 0:.1f} pages/s")
+    identical = one == two
+    s["unique_identical_to_one_worker"] = identical
+    if not identical:
+        s["problems"].append("the unique teaser ids of 2 workers differ from those of 1 worker")
+        s["correct"] = False
+    d = measure_stages(feed, options)
+    progress(f"(d) stages over {d['pages']} pages in process")
+    e = measure_memory(options)
+    progress(f"(e) dedup memory at {options.teasers:,} ids")
+    ratio = b["pages_per_s"] / a["pages_per_s"] if a["pages_per_s"] and b["pages_per_s"] else None
+    report: dict[str, Any] = {
+        "settings": {
+            "pages": options.pages,
+            "unique_teasers": len(feed.unique_ids),
+            "partitions": options.partitions,
+            "one_record_per_batch": options.one_record_per_batch,
+            "store": options.store,
+            "latency_s": options.latency_s,
+            "teasers": options.teasers,
+            "stage_pages": min(options.stage_pages, options.pages),
+        },
+        "machine": start_machine,
+        "passthrough": a,
+        "pipeline": b,
+        "ratio": ratio,
+        "latency": c,
+        "stages": d,
+        "memory": e,
+        "scale_out": s,
+        "profiles": profiler.summary(),
+    }
+    report["checks"] = {
+        "(a) pass-through": {**_check(a), "note": _repeats_note(a.get("repeats", 0))},
+        "(b) 1 worker": {
+            **_check(b),
+            "note": _repeats_note(b["article_repeats"] + b["teaser_repeats"]),
+        },
+        "(c) latency run": _check(c),
+        "scale-out": {
+            **_check(s),
+            "note": _repeats_note(s["article_repeats"] + s["teaser_repeats"])
+            + f", unique set identical to 1 worker: {identical}",
+        },
+        "(e) dedup stores": {
+            "correct": not any(m.get("problems") for m in e.values()),
+            "problems": [p for m in e.values() for p in m.get("problems", [])],
+        },
+    }
+    report["correct"] = all(check["correct"] for check in report["checks"].values())
+    report["machine_end"] = machine()
+    report["rows"] = rows(report)
+    return report
+
+
+def _check(result: dict[str, Any]) -> dict[str, Any]:
+    return {"correct": result["correct"], "problems": list(result["problems"])}
+
+
+def _repeats_note(repeats: int) -> str:
+    return f" ({repeats} repeated records)" if repeats else " (no repeats)"
+
+
+def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n", 1)[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--small", action="store_true", help="a quick run (150 pages, 10,000 ids, 3 s latency)"
+    )
+    parser.add_argument("--pages", type=int, help="feed pages for (a), (b), scale-out")
+    parser.add_argument("--latency-seconds", type=float, help="length of the latency phase")
+    parser.add_argument("--teasers", type=int, help="distinct ids for the dedup memory figure")
+    parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument(
+        "--one-record-per-batch",
+        choices=("auto", "true", "false"),
+        default="auto",
+        help="the worker's producer: one record per batch (auto = true: the broker is Tansu)",
+    )
+    parser.add_argument("--store", choices=("memory", "rocksdb"), default="memory")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=3600.0,
+        help=f"seconds a run may take at most (it also ends after {STALL_S:.0f} s without output)",
+    )
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy files here")
+    parser.add_argument("--keep-logs", action="store_true", help="keep worker logs and state")
+    args = parser.parse_args(argv)
+    pages = args.pages or (150 if args.small else 6000)
+    if pages < SITES:
+        parser.error(f"--pages must be at least {SITES} (one page per site)")
+    log_dir = Path(tempfile.mkdtemp(prefix="stream-bench-"))
+    options = Options(
+        pages=pages,
+        latency_s=args.latency_seconds or (3.0 if args.small else 20.0),
+        teasers=args.teasers or (10_000 if args.small else 1_000_000),
+        stage_pages=min(pages, 1000),
+        parse_iterations=100 if args.small else 1000,
+        partitions=args.partitions,
+        # `stream run` turns it on whenever the broker is Tansu; this one always is.
+        one_record_per_batch=args.one_record_per_batch != "false",
+        store={"memory": "memory://", "rocksdb": "rocksdb://"}[args.store],
+        timeout_s=args.timeout,
+        log_dir=log_dir,
+        profile_dir=args.profile.resolve() if args.profile else None,
+    )
+    return args, options
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, options = parse_args(argv)
+    failed = True
+    try:
+        report = run(options)
+        failed = not report["correct"]
+    except HarnessError as exc:
+        print(f"bench_pipeline: could not measure: {exc}", file=sys.stderr)
+        print(f"logs kept in {options.log_dir}", file=sys.stderr)
+        return 2
+    finally:
+        if not failed and not args.keep_logs:
+            shutil.rmtree(options.log_dir, ignore_errors=True)
+    print(json.dumps(report, indent=2) if args.json else render_table(report))
+    if failed:
+        print(
+            "\n*** THE PIPELINE GAVE WRONG RESULTS: see 'outputs of' above; the figures of a "
+            f"wrong run mean nothing. Logs kept in {options.log_dir}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
