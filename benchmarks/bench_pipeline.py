@@ -86,6 +86,8 @@ GRACE_S = 1.0
 # A run ends, incomplete, when no expected record arrived for this long: slow is
 # measured however slow, stuck is reported.
 STALL_S = 60.0
+# A rate over less than this is mostly start-up and the feed's first full windows.
+MIN_SUSTAINED_S = 10.0
 STOP_TIMEOUT_S = 30.0
 FETCH_BYTES = 4_194_304
 
@@ -195,6 +197,47 @@ def fresh_settings(broker: EmbeddedBroker, label: str, options: Options) -> Sett
     )
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    if pid is None:
+        return os.times().user + os.times().system
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def broker_pid(broker: EmbeddedBroker) -> int | None:
+    # EmbeddedBroker keeps no public pid; the broker's CPU is half the story on Tansu.
+    process = broker._process
+    return process.pid if process is not None else None
+
+
+@dataclass
+class CpuMeter:
+    """CPU used by the broker and by this process (producer + reader) over a run."""
+
+    broker: int | None
+    start: tuple[float, float] = (0.0, 0.0)
+
+    def __enter__(self) -> CpuMeter:
+        self.start = (cpu_seconds(self.broker), cpu_seconds(None))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.used = (
+            cpu_seconds(self.broker) - self.start[0],
+            cpu_seconds(None) - self.start[1],
+        )
+
+    def per_page(self, pages: int) -> dict[str, float]:
+        return {
+            "broker_cpu_us_per_page": self.used[0] / pages * 1e6,
+            "bench_cpu_us_per_page": self.used[1] / pages * 1e6,
+        }
+
+
 def scrape(worker: WorkerProcess) -> dict[str, float]:
     """Every sample of the worker's /metrics, `name{labels}` -> value."""
     status, body = worker.get("/metrics")
@@ -263,15 +306,20 @@ class Profiler:
 
 
 def top_frames(path: Path, top: int) -> dict[str, Any]:
-    """The functions with the most samples on top of the stack (self) and anywhere in
-    it within `stream/` (inclusive), as shares of all samples of the process."""
+    """Where a process spent its samples: the functions on top of the stack (self),
+    the packages those belong to, and the functions of `stream/` anywhere in the
+    stack (inclusive, without the entry points every sample passes through)."""
     data = orjson.loads(path.read_bytes())
-    frames = [f"{f['name']} ({Path(f.get('file') or '?').name})" for f in data["shared"]["frames"]]
-    in_stream = [
-        "/stream/" in (f.get("file") or "") and "/site-packages/" not in (f.get("file") or "")
-        for f in data["shared"]["frames"]
-    ]
+    frames = []
+    packages = []
+    in_stream = []
+    for f in data["shared"]["frames"]:
+        file = f.get("file") or "?"
+        frames.append(f"{f['name']} ({Path(file).name})")
+        packages.append(_package(file))
+        in_stream.append(packages[-1] == "stream" and Path(file).name not in ENTRY_FILES)
     own: Counter[str] = Counter()
+    by_package: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0.0
     for profile in data["profiles"]:
@@ -279,15 +327,35 @@ def top_frames(path: Path, top: int) -> dict[str, Any]:
             total += weight
             if stack:
                 own[frames[stack[-1]]] += weight
+                by_package[packages[stack[-1]]] += weight
             for name in {frames[i] for i in stack if in_stream[i]}:
                 inclusive[name] += weight
-    share = (lambda w: round(100 * w / total, 1)) if total else (lambda w: 0.0)
+
+    def share(counter: Counter[str]) -> list[list[Any]]:
+        return [[name, round(100 * w / total, 1)] for name, w in counter.most_common(top)]
+
     return {
         "file": str(path),
         "samples_s": round(total, 2),
-        "self_pct": [[name, share(w)] for name, w in own.most_common(top)],
-        "stream_inclusive_pct": [[name, share(w)] for name, w in inclusive.most_common(top)],
+        "self_pct": share(own) if total else [],
+        "self_by_package_pct": share(by_package) if total else [],
+        "stream_inclusive_pct": share(inclusive) if total else [],
     }
+
+
+# Every sample of a worker passes through these; they say nothing about the cost.
+ENTRY_FILES = {"__main__.py", "cli.py"}
+
+
+def _package(file: str) -> str:
+    parts = Path(file).parts
+    if "site-packages" in parts:
+        rest = parts[parts.index("site-packages") + 1 :]
+        return rest[0].removesuffix(".py") if rest else "?"
+    if "stream" in parts:
+        return "stream"
+    # The standard library: name asyncio apart, it is the event loop's own cost.
+    return "asyncio" if "asyncio" in parts else "stdlib/other"
 
 
 @contextlib.contextmanager
@@ -600,7 +668,7 @@ def measure_passthrough(
     settings = fresh_settings(broker, "a", options)
     asyncio.run(ensure_topics(settings, broker.bootstrap_servers))
     expected = feed.passthrough_outputs(settings)
-    with passthrough(settings, options, profiler):
+    with passthrough(settings, options, profiler), CpuMeter(broker_pid(broker)) as cpu:
         run = asyncio.run(drive(settings, feed.messages, expected, timeout_s=options.timeout_s))
     problems = run.reading.problems({settings.topic_articles: "copied pages"})
     return {
@@ -609,6 +677,7 @@ def measure_passthrough(
         "pages_per_s": rate_of(len(feed.messages), run),
         "produce_pages_per_s": len(feed.messages) / run.produce_s,
         "repeats": sum(run.reading.repeats().values()),
+        **cpu.per_page(len(feed.messages)),
         "correct": not problems,
         "problems": problems,
     }
@@ -630,7 +699,8 @@ def measure_pipeline(
     expected = feed.pipeline_outputs(settings)
     with workers(settings, options, profiler, label, count) as group:
         before = [scrape(w) for w in group]
-        run = asyncio.run(drive(settings, feed.messages, expected, timeout_s=options.timeout_s))
+        with CpuMeter(broker_pid(broker)) as cpu:
+            run = asyncio.run(drive(settings, feed.messages, expected, timeout_s=options.timeout_s))
         after = [scrape(w) for w in group]
         rate = rate_of(len(feed.messages), run)
         c = None
@@ -655,6 +725,7 @@ def measure_pipeline(
         "seconds": run.seconds,
         "pages_per_s": rate,
         "produce_pages_per_s": pages / run.produce_s,
+        **cpu.per_page(pages),
         "correct": not problems,
         "problems": problems,
     }
@@ -804,7 +875,8 @@ def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
             lambda m=message: pipeline.process_page(m, settings, now=now, people=enricher.people),
             parse,
         )
-        assert result.article is not None, result.dead_letter
+        if result.article is None:
+            raise HarnessError(f"a feed page became a dead letter in process: {result.dead_letter}")
         # What the worker's agents encode and decode around the stages.
         timed(
             lambda r=result: (
@@ -894,7 +966,9 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             f">= {TARGET_RATIO}",
             None if ratio is None else ratio >= TARGET_RATIO,
         ),
+        row("(a) broker CPU per page", a["broker_cpu_us_per_page"], "µs"),
         row("(b) worker CPU per page", b["worker_cpu_us_per_page"], "µs"),
+        row("(b) broker CPU per page", b["broker_cpu_us_per_page"], "µs"),
     ]
     offered = c["offered_pages_per_s"] or 0.0
     for q in ("p50", "p95", "p99", "max"):
@@ -949,6 +1023,7 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     )
     out.append(row(f"scale-out, {s['workers']} workers, fed live", s["pages_per_s"], "pages/s"))
     out.append(row("scale-out worker CPU per page (sum)", s["worker_cpu_us_per_page"], "µs"))
+    out.append(row("scale-out broker CPU per page", s["broker_cpu_us_per_page"], "µs"))
     return out
 
 
@@ -968,6 +1043,8 @@ def render_table(report: dict[str, Any]) -> str:
     for name, check in checks.items():
         state = "exact" if check["correct"] else "WRONG: " + "; ".join(check["problems"])
         lines.append(f"outputs of {name}: {state}{check.get('note', '')}")
+    for warning in report["warnings"]:
+        lines.append(f"warning: {warning}")
     s, m = report["settings"], report["machine"]
     lines.append("")
     lines.append(
@@ -986,6 +1063,10 @@ def render_table(report: dict[str, Any]) -> str:
         lines.append("")
         lines.append(f"profile {label}: {summary['file']} ({summary['samples_s']} s sampled)")
         lines.append("  self time: " + ", ".join(f"{n} {p}%" for n, p in summary["self_pct"][:8]))
+        lines.append(
+            "  self time by package: "
+            + ", ".join(f"{n} {p}%" for n, p in summary["self_by_package_pct"][:8])
+        )
         lines.append(
             "  stream/ inclusive: "
             + ", ".join(f"{n} {p}%" for n, p in summary["stream_inclusive_pct"][:8])
@@ -1067,6 +1148,11 @@ def run(options: Options) -> dict[str, Any]:
         },
     }
     report["correct"] = all(check["correct"] for check in report["checks"].values())
+    report["warnings"] = [
+        f"{name} lasted {r['seconds']:.1f} s, too short for a sustained rate: raise --pages"
+        for name, r in (("(a)", a), ("(b)", b), ("scale-out", s))
+        if r["seconds"] is not None and r["seconds"] < MIN_SUSTAINED_S
+    ]
     report["machine_end"] = machine()
     report["rows"] = rows(report)
     return report
@@ -1108,7 +1194,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy files here")
     parser.add_argument("--keep-logs", action="store_true", help="keep worker logs and state")
     args = parser.parse_args(argv)
-    pages = args.pages or (150 if args.small else 6000)
+    pages = args.pages or (150 if args.small else 1000)
     if pages < SITES:
         parser.error(f"--pages must be at least {SITES} (one page per site)")
     log_dir = Path(tempfile.mkdtemp(prefix="stream-bench-"))
