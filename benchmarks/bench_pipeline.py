@@ -25,7 +25,7 @@ under-reports.
     python benchmarks/bench_pipeline.py --json          # one JSON object
     python benchmarks/bench_pipeline.py --small         # a quick run (CI)
     python benchmarks/bench_pipeline.py --profile prof  # py-spy speedscope file per process
-    python benchmarks/bench_pipeline.py --one-record-per-batch false   # Tansu's cost
+    python benchmarks/bench_pipeline.py --fetch-max-wait-ms 500   # Tansu's fetch wait
 
 On a shared or small machine the broker, the worker(s) and this process compete for
 the same cores: the load average is printed with the results; read them with it.
@@ -168,7 +168,7 @@ class Options:
     stage_pages: int
     parse_iterations: int
     partitions: int
-    one_record_per_batch: bool
+    fetch_max_wait_ms: int
     store: str
     timeout_s: float
     log_dir: Path
@@ -189,7 +189,9 @@ def fresh_settings(broker: EmbeddedBroker, label: str, options: Options) -> Sett
         bootstrap_servers=broker.bootstrap_servers,
         app_id=run,
         partitions=options.partitions,
-        one_record_per_batch=options.one_record_per_batch,
+        # What `stream run` does for the embedded broker; this broker is one too.
+        verify_end_offsets=True,
+        fetch_max_wait_ms=options.fetch_max_wait_ms,
         store=options.store,
         data_dir=str(options.log_dir / run / "state"),
         log_level="WARNING",
@@ -504,6 +506,9 @@ async def read_outputs(
         enable_auto_commit=False,
         max_partition_fetch_bytes=FETCH_BYTES,
         fetch_max_bytes=FETCH_BYTES * 4,
+        # Tansu holds a fetch over several partitions for its whole wait: with
+        # aiokafka's 500 ms the reader alone added up to 500 ms to every latency.
+        fetch_max_wait_ms=settings.fetch_max_wait_ms or 500,
     )
     await consumer.start()
     try:
@@ -864,6 +869,7 @@ def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
     for message in inputs[:20]:  # warm-up: regex compilation, the gazetteer, caches
         pipeline.process_page(message, settings, now=now)
     seen: dict[str, Any] = {}
+    forwarded = pipeline.RecentlyForwarded(settings.forward_cache_teasers, ttl_s=3_600.0)
     enricher = pipeline.TeaserEnricher({}, threshold=settings.near_duplicate_threshold)
     parse: list[float] = []
     codec_us: list[float] = []
@@ -877,24 +883,25 @@ def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
         )
         if result.article is None:
             raise HarnessError(f"a feed page became a dead letter in process: {result.dead_letter}")
+
+        def dedup_page(r: pipeline.PageResult = result) -> tuple[Any, list[Any]]:
+            # Routing past the forward cache, then the owner's check and record.
+            batches, _ = pipeline.route_sightings(
+                [r], partitions=settings.partitions, forwarded=forwarded
+            )
+            fresh = pipeline.first_sightings(batches.values(), seen)
+            pipeline.record_seen(seen, fresh, time.time())
+            return batches, fresh
+
+        batches, fresh = timed(dedup_page, dedup)
         # What the worker's agents encode and decode around the stages.
         timed(
-            lambda r=result: (
-                [codec.loads_model(TeaserBatch, codec.dumps(b)) for b in r.batches.values()]
+            lambda r=result, b=batches: (
+                [codec.loads_model(TeaserBatch, codec.dumps(x)) for x in b.values()]
                 + [codec.dumps(r.article)]
             ),
             codec_us,
         )
-
-        def dedup_page(r: pipeline.PageResult = result) -> list[Any]:
-            fresh = []
-            for batch in r.batches.values():
-                new = pipeline.first_sightings(batch, seen)
-                pipeline.record_seen(seen, new, time.time())
-                fresh.extend(new)
-            return fresh
-
-        fresh = timed(dedup_page, dedup)
         spent: list[float] = []
         for sighting in fresh:
             timed(lambda s=sighting: enricher.enrich(pipeline.teaser_of(s)), spent)
@@ -990,7 +997,7 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     )
     for key, label in (
         ("process_page", "parse stage (process_page), per feed page"),
-        ("dedup", "dedup (first_sightings + record_seen), per page"),
+        ("dedup", "dedup (route past the forward cache, first_sightings, record_seen), per page"),
         ("enrich_per_page", "enrichment, per page"),
         ("enrich_per_new_teaser", "enrichment, per new teaser"),
         ("codec", "codec (agents' JSON in/out), per page"),
@@ -1050,7 +1057,7 @@ def render_table(report: dict[str, Any]) -> str:
     lines.append(
         f"settings: {s['pages']} pages ({s['unique_teasers']} distinct teasers, window {WINDOW}, "
         f"{NEW_PER_PAGE} new per page, {SITES} sites), {s['partitions']} partitions, "
-        f"one_record_per_batch={s['one_record_per_batch']}, worker store {s['store']}, "
+        f"fetch_max_wait_ms={s['fetch_max_wait_ms']}, worker store {s['store']}, "
         f"latency phase {s['latency_s']:.0f} s, dedup memory at {s['teasers']:,} ids"
     )
     lines.append(
@@ -1114,7 +1121,7 @@ def run(options: Options) -> dict[str, Any]:
             "pages": options.pages,
             "unique_teasers": len(feed.unique_ids),
             "partitions": options.partitions,
-            "one_record_per_batch": options.one_record_per_batch,
+            "fetch_max_wait_ms": options.fetch_max_wait_ms,
             "store": options.store,
             "latency_s": options.latency_s,
             "teasers": options.teasers,
@@ -1179,10 +1186,10 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser.add_argument("--teasers", type=int, help="distinct ids for the dedup memory figure")
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument(
-        "--one-record-per-batch",
-        choices=("auto", "true", "false"),
-        default="auto",
-        help="the worker's producer: one record per batch (auto = true: the broker is Tansu)",
+        "--fetch-max-wait-ms",
+        type=int,
+        default=10,
+        help="consumers' fetch wait (10: what `stream run` uses with its embedded broker)",
     )
     parser.add_argument("--store", choices=("memory", "rocksdb"), default="memory")
     parser.add_argument(
@@ -1205,8 +1212,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         stage_pages=min(pages, 1000),
         parse_iterations=100 if args.small else 1000,
         partitions=args.partitions,
-        # `stream run` turns it on whenever the broker is Tansu; this one always is.
-        one_record_per_batch=args.one_record_per_batch != "false",
+        fetch_max_wait_ms=args.fetch_max_wait_ms,
         store={"memory": "memory://", "rocksdb": "rocksdb://"}[args.store],
         timeout_s=args.timeout,
         log_dir=log_dir,

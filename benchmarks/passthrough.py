@@ -61,6 +61,8 @@ async def run(settings: Settings, ready_file: Path) -> int:
         group_id=settings.app_id,
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=FETCH_BYTES,
+        # The worker's fetch wait: on Tansu it bounds each hop's latency (see Settings).
+        fetch_max_wait_ms=settings.fetch_max_wait_ms or 500,
         fetch_max_bytes=FETCH_BYTES * 2,
         session_timeout_ms=int(settings.session_timeout_s * 1000),
         heartbeat_interval_ms=int(settings.heartbeat_interval_s * 1000),
@@ -68,7 +70,7 @@ async def run(settings: Settings, ready_file: Path) -> int:
     producer = AIOKafkaProducer(
         **connection,
         linger_ms=5,
-        max_batch_size=1 if settings.one_record_per_batch else 1_048_576,
+        max_batch_size=1_048_576,
         max_request_size=FETCH_BYTES,
         acks="all",
     )
