@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     # producer batch keeps end offsets exact there, at a throughput cost.
     # None: on exactly when `stream` starts the embedded broker itself.
     one_record_per_batch: bool | None = None
+    # `stream run` started before its cluster waits this long for it (orchestrators
+    # often start both at once), then exits with an error naming the address.
+    broker_wait_s: float = Field(default=300.0, gt=0)
+    # A running worker that cannot reach any broker for this long exits (code 75) so
+    # that its supervisor restarts it and an operator sees it; until then it reports
+    # not-ready and keeps retrying. Nothing is lost either way: offsets are committed
+    # only after every output they cover is acknowledged.
+    broker_lost_exit_s: float = Field(default=60.0, gt=0)
 
     # -- State -------------------------------------------------------------------
     store: str = "memory://"
