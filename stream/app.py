@@ -18,7 +18,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import faust
@@ -27,7 +27,7 @@ from faust.types import EventT
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
-from stream import codec, identity, pipeline, transport
+from stream import codec, identity, liveness, pipeline, transport
 from stream.enrich import PeopleIndex
 from stream.intake import InputMessage
 from stream.metrics import Metrics
@@ -67,6 +67,27 @@ def credentials(settings: Settings) -> Any:
     return None
 
 
+class StreamApp(transport.App):
+    """faust's App with a producer whose pre-commit flush is exact (`stream.liveness`),
+    on the transport adjusted for the broker (`stream.transport`)."""
+
+    delivery_guard: liveness.DeliveryGuard
+    settle_timeout_s: float
+    on_agent_failed: Callable[[Any, BaseException], None]
+
+    def _new_producer(self) -> liveness.GuardedProducer:
+        producer = liveness.GuardedProducer(self.transport, loop=self.loop, beacon=self.beacon)
+        producer.guard = self.delivery_guard
+        producer.settle_timeout_s = self.settle_timeout_s
+        return producer
+
+    async def _on_agent_error(self, agent: Any, exc: BaseException) -> None:
+        # faust's own handler commits, then its supervisor restarts the agent, and the
+        # failed event is acked when its stream is finalised: the next commit skips
+        # it, a lost page. Every agent error ends the worker instead.
+        self.on_agent_failed(agent, exc)
+
+
 class Worker:
     """The App and the state its agents share (metrics, sweep cursors, readiness)."""
 
@@ -76,17 +97,25 @@ class Worker:
         *,
         bootstrap_servers: str,
         registry: CollectorRegistry | None = None,
+        on_fatal: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings.for_broker()
         self.registry = registry or CollectorRegistry()
         self.metrics = Metrics(self.registry)
+        self.bootstrap_servers = bootstrap_servers
+        # Runs before a fatal exit: `stream run` stops the embedded broker it started.
+        self.on_fatal = on_fatal
+        self.broker_watch = liveness.BrokerWatch(
+            address=bootstrap_servers, exit_after_s=settings.broker_lost_exit_s
+        )
+        self.delivery_guard = liveness.DeliveryGuard(on_failure=self._delivery_failed)
         self.app = self._build_app(bootstrap_servers)
         self._sweeps: dict[int, Iterator[str]] = {}
         self._next_sweep: dict[int, float] = {}
 
     def _build_app(self, bootstrap_servers: str) -> faust.App:
         s = self.settings
-        app = transport.App(
+        app = StreamApp(
             s.app_id,
             fetch_max_wait_ms=s.fetch_max_wait_ms,
             verify_end_offsets=bool(s.verify_end_offsets),
@@ -115,6 +144,9 @@ class Worker:
             web_port=s.web_port,
             web_in_thread=False,
         )
+        app.delivery_guard = self.delivery_guard
+        app.settle_timeout_s = s.broker_lost_exit_s
+        app.on_agent_failed = self._agent_failed
         # faust's own Prometheus sensor is left out: its `*_runtime_ms` histogram fails
         # `promtool check metrics` (unit in the name), and `stream_*` covers what it adds.
         self._wire(app)
@@ -268,6 +300,14 @@ class Worker:
         async def report_lag() -> None:
             self._report_lag()
 
+        @app.task  # type: ignore[untyped-decorator]  # faust is untyped
+        async def watch_broker() -> None:
+            # A loop, not a timer: a probe of a hung broker outlasts the interval, and
+            # faust's timers would log every late wake-up while the broker is away.
+            while not app.should_stop:
+                await self.watch_broker_once()
+                await app.sleep(liveness.PROBE_INTERVAL_S)
+
         @app.page("/metrics")
         async def metrics_page(view: View, request: Request) -> Response:
             self.metrics.set_dedup_state_keys(len(seen))
@@ -331,6 +371,54 @@ class Worker:
             lag = max(0, highwater - (committed or 0))
             self.metrics.set_lag(tp.topic, tp.partition, lag)
 
+    # -- liveness -------------------------------------------------------------------
+
+    async def watch_broker_once(self) -> None:
+        """Probe the cluster once: readiness follows; a long loss ends the worker."""
+        watch = self.broker_watch
+        # A hung broker is noticed only when the probe times out: it was lost at the start.
+        started = time.monotonic()
+        try:
+            await liveness.probe(self.settings, self.bootstrap_servers)
+        except liveness.BrokerUnreachable as unreachable:
+            now = time.monotonic()
+            first = watch.reachable
+            watch.failed(started, unreachable.detail)
+            if first or watch.failed_probes % 10 == 0:
+                log.error("not ready: %s", watch.reason(now))
+            if watch.expired(now):
+                liveness.fatal_exit(
+                    liveness.EXIT_BROKER_LOST,
+                    f"exiting: {watch.reason(now)}. Nothing is lost: pages after the last "
+                    "committed offset are processed again when a worker restarts.",
+                    self.on_fatal,
+                )
+            return
+        lost_for = watch.succeeded(time.monotonic())
+        if lost_for is not None:
+            log.warning("Kafka at %s reachable again after %.1f s", watch.address, lost_for)
+
+    def _delivery_failed(self, error: BaseException) -> None:
+        if self.app.should_stop:
+            # Stopping: the final commit has run; the guard still refuses any other.
+            log.error("an output was not delivered while stopping: %r", error)
+            return
+        liveness.fatal_exit(
+            liveness.EXIT_DELIVERY_FAILED,
+            f"exiting: Kafka did not accept an output ({error!r}); the pages behind it are "
+            "not committed and are processed again when a worker restarts.",
+            self.on_fatal,
+        )
+
+    def _agent_failed(self, agent: Any, error: BaseException) -> None:
+        log.error("agent %s failed", agent.name, exc_info=error)
+        liveness.fatal_exit(
+            liveness.EXIT_DELIVERY_FAILED,
+            f"exiting: agent {agent.name} raised {error!r}; the event is not committed and "
+            "is processed again when a worker restarts. Report the log above as a bug.",
+            self.on_fatal,
+        )
+
     def readiness(self) -> dict[str, Any]:
         app = self.app
         try:
@@ -340,12 +428,20 @@ class Worker:
         except Exception:  # the assignor does not exist before the first rebalance
             assigned = []
         recovered = app.tables.recovery.completed.is_set()  # type: ignore[attr-defined]
-        ready = bool(assigned) and recovered and not app.rebalancing
+        broker = self.broker_watch.reason(time.monotonic())
+        reason = (
+            broker
+            or ("rebalancing" if app.rebalancing else None)
+            or (None if assigned else "no partitions assigned yet")
+            or (None if recovered else "restoring tables from their changelogs")
+        )
         return {
-            "ready": ready,
+            "ready": reason is None,
+            "reason": reason,
             "assigned": assigned,
             "recovered": recovered,
             "rebalancing": bool(app.rebalancing),
+            "broker_reachable": self.broker_watch.reachable,
         }
 
 
@@ -379,7 +475,13 @@ def _observe_latency(metrics: Metrics, page_timestamp: dt.datetime | None) -> No
 
 
 def create_app(
-    settings: Settings, *, bootstrap_servers: str, registry: CollectorRegistry | None = None
+    settings: Settings,
+    *,
+    bootstrap_servers: str,
+    registry: CollectorRegistry | None = None,
+    on_fatal: Callable[[], None] | None = None,
 ) -> faust.App:
     """A new faust App for these settings, with its agents, tables and web pages."""
-    return Worker(settings, bootstrap_servers=bootstrap_servers, registry=registry).app
+    return Worker(
+        settings, bootstrap_servers=bootstrap_servers, registry=registry, on_fatal=on_fatal
+    ).app

@@ -119,6 +119,12 @@ class EmbeddedBroker:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    def send_signal(self, sig: int) -> None:
+        """Signal the broker process: fault tests hang it (SIGSTOP/SIGCONT) or kill it."""
+        if self._process is None:
+            raise BrokerError(f"the embedded broker at {self.bootstrap_servers} is not started")
+        self._process.send_signal(sig)
+
     def start(self, timeout: float = READY_TIMEOUT_S) -> EmbeddedBroker:
         if self.running:
             return self

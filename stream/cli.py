@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -22,14 +23,25 @@ from stream import __version__
 from stream.errors import StreamError
 from stream.settings import Settings
 
+if TYPE_CHECKING:
+    from stream.broker import EmbeddedBroker
+
 log = logging.getLogger("stream")
 
 
 @contextlib.contextmanager
 def cluster(settings: Settings, port: int | None = None) -> Iterator[str]:
     """The bootstrap servers to use: the configured cluster, or an embedded broker."""
+    with _cluster(settings, port) as (bootstrap, _broker):
+        yield bootstrap
+
+
+@contextlib.contextmanager
+def _cluster(
+    settings: Settings, port: int | None = None
+) -> Iterator[tuple[str, EmbeddedBroker | None]]:
     if settings.bootstrap_servers:
-        yield settings.bootstrap_servers
+        yield settings.bootstrap_servers, None
         return
     from stream.broker import EmbeddedBroker
 
@@ -38,13 +50,14 @@ def cluster(settings: Settings, port: int | None = None) -> Iterator[str]:
             "no STREAM_BOOTSTRAP_SERVERS set: using an embedded broker at %s",
             broker.bootstrap_servers,
         )
-        yield broker.bootstrap_servers
+        yield broker.bootstrap_servers, broker
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     import faust
 
     from stream.app import create_app
+    from stream.liveness import wait_for_kafka
     from stream.topics import ensure_topics
 
     settings = settings.for_broker()
@@ -55,9 +68,17 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     preload()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    with cluster(settings) as bootstrap:
+    with _cluster(settings) as (bootstrap, broker):
+        # Before anything else talks to Kafka: a worker started with (or before) its
+        # cluster waits for it with a clear line instead of a client's traceback.
+        loop.run_until_complete(
+            wait_for_kafka(settings, bootstrap, give_up_after_s=settings.broker_wait_s)
+        )
         loop.run_until_complete(ensure_topics(settings, bootstrap))
-        app = create_app(settings, bootstrap_servers=bootstrap)
+        # A fatal exit skips `with`: the embedded broker (its own session) would outlive us.
+        app = create_app(
+            settings, bootstrap_servers=bootstrap, on_fatal=broker.stop if broker else None
+        )
         worker = faust.Worker(
             app, loop=loop, loglevel=settings.log_level.lower(), quiet=True, redirect_stdouts=False
         )

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     # every hop of the pipeline adds all of it (faust's fixed 1.5 s made pages take
     # 4.4 s end to end). None: 10 ms with the embedded broker, else 500 ms.
     fetch_max_wait_ms: int | None = Field(default=None, ge=0, le=60_000)
+    # `stream run` started before its cluster waits this long for it (orchestrators
+    # often start both at once), then exits with an error naming the address.
+    broker_wait_s: float = Field(default=300.0, gt=0)
+    # A running worker that cannot reach any broker for this long exits (code 75) so
+    # that its supervisor restarts it and an operator sees it; until then it reports
+    # not-ready and keeps retrying. Nothing is lost either way: offsets are committed
+    # only after every output they cover is acknowledged.
+    broker_lost_exit_s: float = Field(default=60.0, gt=0)
 
     # -- State -------------------------------------------------------------------
     store: str = "memory://"

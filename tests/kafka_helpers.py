@@ -24,7 +24,8 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from stream.broker import free_port
-from stream.producer import collect_pages, produce_pages
+from stream.feed import FeedPage
+from stream.producer import collect_pages, encode_page, produce_pages
 from stream.settings import Settings
 from stream.tail import read_all
 from stream.topics import client_kwargs, ensure_topics
@@ -90,6 +91,15 @@ class WorkerProcess:
             time.sleep(0.1)
         raise AssertionError(f"worker not ready in {timeout} s:\n{self.log()}")
 
+    def wait_log(self, text: str, timeout: float = READY_TIMEOUT_S) -> float:
+        """Seconds until `text` shows in the worker's log; fails with the log otherwise."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if text in self.log_path.read_text(errors="replace"):
+                return time.monotonic() - started
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not in the worker's log after {timeout} s:\n{self.log()}")
+
     def metrics(self) -> dict[str, float]:
         samples: dict[str, float] = {}
         for line in self.get("/metrics")[1].decode().splitlines():
@@ -111,6 +121,17 @@ class WorkerProcess:
                     f"worker ignored signal {sig} for {timeout} s:\n{self.log()}"
                 ) from exc
         return int(self.process.returncode)
+
+
+def wait_group_ready(workers: list[WorkerProcess], timeout: float = 30.0) -> None:
+    """Every worker ready at once: the group settled on all members."""
+    for worker in workers:
+        worker.wait_ready()
+    wait_for(
+        lambda: all(w.get("/readyz")[0] == 200 for w in workers),
+        timeout=timeout,
+        message="all workers ready\n" + "\n".join(w.log() for w in workers),
+    )
 
 
 @contextlib.contextmanager
@@ -168,6 +189,21 @@ async def read_topic(settings: Settings, topic: str, *, idle_s: float = 1.0) -> 
     """Every record of a topic (counted by reading: Tansu's end offsets under-report)."""
     assert settings.bootstrap_servers
     return await read_all(settings, settings.bootstrap_servers, topic, idle_s=idle_s)
+
+
+def produce_feed(settings: Settings, pages: list[FeedPage]) -> None:
+    """Pages of `stream.feed.crawl_feed`, sent as `stream produce` sends them."""
+    messages = [
+        encode_page(
+            page.body.encode(),
+            content_type="text/plain",
+            url=page.url,
+            fetched_at=page.fetched_at,
+            raw=False,
+        )
+        for page in pages
+    ]
+    asyncio.run(produce(settings, messages))
 
 
 def values(records: list[Any]) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_pipeline.
 RUN_TIMEOUT_S = 300.0
 
 SECTIONS = {
-    "settings": {"pages", "unique_teasers", "partitions", "one_record_per_batch", "store"},
+    "settings": {"pages", "unique_teasers", "partitions", "fetch_max_wait_ms", "store"},
     "machine": {"cpu_count", "load_average"},
     "passthrough": {"pages_per_s", "seconds", "repeats", "correct"},
     "pipeline": {
