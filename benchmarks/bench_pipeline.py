@@ -63,12 +63,11 @@ import orjson  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
-from stream import codec, identity, pipeline  # noqa: E402
+from stream import codec, pipeline  # noqa: E402
 from stream.broker import EmbeddedBroker  # noqa: E402
 from stream.feed import FeedPage, crawl_feed, distinct_teasers  # noqa: E402
 from stream.intake import InputMessage  # noqa: E402
 from stream.models import TeaserBatch  # noqa: E402
-from stream.producer import encode_page  # noqa: E402
 from stream.settings import Settings  # noqa: E402
 from stream.tail import read_all  # noqa: E402
 from stream.topics import client_kwargs, ensure_topics  # noqa: E402
@@ -128,17 +127,8 @@ class Feed:
 
     @classmethod
     def _of(cls, pages: list[FeedPage], unique: frozenset[str]) -> Feed:
-        messages = [
-            encode_page(
-                p.body.encode(),
-                content_type="text/plain",
-                url=p.url,
-                fetched_at=p.fetched_at,
-                raw=False,
-            )
-            for p in pages
-        ]
-        ids = [identity.page_id(p.url, p.body) for p in pages]
+        messages = [p.message() for p in pages]
+        ids = [p.page_id for p in pages]
         return cls(pages=pages, messages=messages, page_ids=ids, unique_ids=unique)
 
     def then(self, count: int) -> Feed:

@@ -48,6 +48,22 @@ class FeedPage:
     body: str
     teasers: tuple[FeedTeaser, ...]
 
+    @property
+    def page_id(self) -> str:
+        return identity.page_id(self.url, self.body)
+
+    def message(self) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+        """(key, value, headers) as `stream produce` sends the page: a JSON envelope."""
+        from stream.producer import encode_page
+
+        return encode_page(
+            self.body.encode(),
+            content_type="text/plain",
+            url=self.url,
+            fetched_at=self.fetched_at,
+            raw=False,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _Template:

@@ -118,7 +118,10 @@ class NearDuplicateIndex:
         self.num_perm = num_perm
         self.bands = bands
         self._rows = num_perm // bands
-        self._buckets: dict[bytes, list[str]] = {}
+        # A bucket of one id holds the id itself: most buckets never get a second,
+        # and a list for each would cost ~100 bytes and one more object for the
+        # garbage collector to walk, 32 times per teaser.
+        self._buckets: dict[bytes, str | list[str]] = {}
         self._next_seq = 0
         self._rebuild()
 
@@ -149,7 +152,7 @@ class NearDuplicateIndex:
         # first candidate met with the top score wins, so ties resolve the same
         # way in every process.
         for key in keys:
-            for candidate in self._buckets.get(key, ())[-BUCKET_COMPARED:]:
+            for candidate in self._bucket(key)[-BUCKET_COMPARED:]:
                 if candidate in seen:
                     continue
                 seen.add(candidate)
@@ -171,11 +174,11 @@ class NearDuplicateIndex:
         if record is None:
             return False
         for key in self._band_keys(record.signature):
-            ids = self._buckets.get(key, [])
-            if teaser_id in ids:
-                ids.remove(teaser_id)
+            ids = [i for i in self._bucket(key) if i != teaser_id]
             if not ids:
                 self._buckets.pop(key, None)
+            else:
+                self._buckets[key] = ids[0] if len(ids) == 1 else ids
         del self.store[_sig_key(teaser_id)]
         return True
 
@@ -196,12 +199,24 @@ class NearDuplicateIndex:
             self._index(teaser_id, self._band_keys(signature))
         self._next_seq = records[-1][0] + 1 if records else 0
 
+    def _bucket(self, key: bytes) -> list[str]:
+        ids = self._buckets.get(key)
+        if ids is None:
+            return []
+        return [ids] if isinstance(ids, str) else ids
+
     def _index(self, teaser_id: str, keys: list[bytes]) -> None:
+        buckets = self._buckets
         for key in keys:
-            bucket = self._buckets.setdefault(key, [])
-            bucket.append(teaser_id)
-            if len(bucket) > BUCKET_KEPT:
-                del bucket[0]
+            ids = buckets.get(key)
+            if ids is None:
+                buckets[key] = teaser_id
+            elif isinstance(ids, str):
+                buckets[key] = [ids, teaser_id]
+            else:
+                ids.append(teaser_id)
+                if len(ids) > BUCKET_KEPT:
+                    del ids[0]
 
     def _band_keys(self, signature: Sequence[int]) -> list[bytes]:
         # A band's key is its number and its rows' bytes. No hash function is

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # low load only; under load groups fill at once.
     page_batch_size: int = Field(default=200, ge=1)
     page_batch_wait_ms: int = Field(default=10, ge=0)
+    # How long the producer holds a batch open for more records: throughput under
+    # load against latency per hop (three hops from a page to its teasers).
+    producer_linger_ms: float = Field(default=5.0, ge=0)
     # Teaser ids each worker remembers having sent on for dedup, so the ~100
     # teasers a site repeats on every page cost no message (0: off). ~150 bytes each.
     forward_cache_teasers: int = Field(default=100_000, ge=0)

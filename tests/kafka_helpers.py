@@ -25,7 +25,7 @@ from aiokafka import AIOKafkaProducer
 
 from stream.broker import free_port
 from stream.feed import FeedPage
-from stream.producer import collect_pages, encode_page, produce_pages
+from stream.producer import collect_pages, produce_pages
 from stream.settings import Settings
 from stream.tail import read_all
 from stream.topics import client_kwargs, ensure_topics
@@ -193,17 +193,7 @@ async def read_topic(settings: Settings, topic: str, *, idle_s: float = 1.0) -> 
 
 def produce_feed(settings: Settings, pages: list[FeedPage]) -> None:
     """Pages of `stream.feed.crawl_feed`, sent as `stream produce` sends them."""
-    messages = [
-        encode_page(
-            page.body.encode(),
-            content_type="text/plain",
-            url=page.url,
-            fetched_at=page.fetched_at,
-            raw=False,
-        )
-        for page in pages
-    ]
-    asyncio.run(produce(settings, messages))
+    asyncio.run(produce(settings, [page.message() for page in pages]))
 
 
 def values(records: list[Any]) -> list[dict[str, Any]]:
