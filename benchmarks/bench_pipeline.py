@@ -1191,7 +1191,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy files here")
     parser.add_argument("--keep-logs", action="store_true", help="keep worker logs and state")
     args = parser.parse_args(argv)
-    pages = args.pages or (150 if args.small else 1000)
+    pages = args.pages or (150 if args.small else 4000)
     if pages < SITES:
         parser.error(f"--pages must be at least {SITES} (one page per site)")
     log_dir = Path(tempfile.mkdtemp(prefix="stream-bench-"))
