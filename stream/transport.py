@@ -14,6 +14,14 @@ and the one faust hook a group of events needs (`in_event`).
    (teasers published twice) and rocksdb refusing to start ("persisted offset
    > highwater"). With `verify_end_offsets`, the worker reads the last batch of
    each changelog partition to find the true end before recovering.
+
+And one faust bug every broker has (`_Consumer`): when a rebalance's recovery ends,
+faust resumes the stream partitions *before* seeking them to their committed
+offsets, while the fetcher runs. Records fetched in that window reach the agents'
+queues, which faust then clears; its read-offset bookkeeping, reset by the seek
+under the fetcher's feet, takes the jump to the next record as a gap and counts
+the cleared offsets as done: the next commit passes pages never processed (lost),
+or, on another partition, never passes them again (the partition stalls).
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import contextlib
 import logging
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 import aiokafka
@@ -123,8 +131,39 @@ class _ConsumerThread(driver.AIOKafkaConsumerThread):
 
 
 class _Consumer(driver.Consumer):
+    """faust's consumer, whose stream partitions resume only once their seek is done.
+
+    At the end of recovery faust calls, in this order: `resume_partitions` (stream
+    partitions), `perform_seek` (to the committed offsets), `app.flow_control.resume()`
+    (clears the agents' queues), `resume_flow()`. Stream partitions resumed by the
+    first are held back until the last, so nothing is fetched for them before they
+    are seeked, and nothing fetched is cleared. Changelog partitions (table recovery)
+    resume at once, as in faust.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._held: set[TP] = set()
+        super().__init__(*args, **kwargs)
+
     def _new_consumer_thread(self) -> _ConsumerThread:
         return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+    def resume_partitions(self, tps: Iterable[TP]) -> None:
+        tps = set(tps)
+        streams = {tp for tp in tps if not self._is_changelog_tp(tp)}
+        self._held.update(streams)
+        super().resume_partitions(tps - streams)
+
+    def pause_partitions(self, tps: Iterable[TP]) -> None:
+        tps = set(tps)
+        self._held.difference_update(tps)  # a rebalance came before the seek
+        super().pause_partitions(tps)
+
+    def resume_flow(self) -> None:
+        super().resume_flow()  # after flow_control.resume() cleared the queues
+        if self._held:
+            held, self._held = self._held & self.assignment(), set()
+            super().resume_partitions(held)
 
 
 class _Transport(driver.Transport):
@@ -132,7 +171,7 @@ class _Transport(driver.Transport):
 
 
 class App(faust.App):
-    """A faust App with the two adjustments above.
+    """A faust App with the adjustments above.
 
     `fetch_max_wait_ms`: None keeps faust's 1.5 s. `verify_end_offsets`: read the
     true end of each changelog partition before recovering tables.
