@@ -148,6 +148,22 @@ class _Consumer(driver.Consumer):
     def _new_consumer_thread(self) -> _ConsumerThread:
         return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
+    async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
+        self.hold_new_streams(assigned)
+        await super().on_partitions_assigned(assigned, generation_id)
+
+    def hold_new_streams(self, assigned: Iterable[TP]) -> None:
+        """Pause the stream partitions of a new assignment until recovery ends.
+
+        faust makes every assigned partition active at once (only the previous
+        assignment was paused when it was revoked), so partitions new to a worker,
+        such as a killed worker's taken over by a survivor, were fetched during
+        table recovery, before their seek: the same race, and the survivor stalled
+        (the one-of-two fault test, under load). Paused here, they are resumed with
+        the others when recovery ends.
+        """
+        self._paused_partitions.update(tp for tp in assigned if not self._is_changelog_tp(tp))
+
     def resume_partitions(self, tps: Iterable[TP]) -> None:
         tps = set(tps)
         streams = {tp for tp in tps if not self._is_changelog_tp(tp)}

@@ -55,7 +55,10 @@ async def test_stream_partitions_resume_only_after_the_seek_and_the_queue_clear(
     consumer.perform_seek = perform_seek
     app.flow_control.resume = flow_control_resume
     app._fetcher.maybe_start = fetcher_start
-    consumer.pause_partitions(streams | changelogs)  # as faust does on assignment
+    # What faust's on_partitions_assigned does, after stream's hold on new streams.
+    consumer.hold_new_streams(streams | changelogs)
+    consumer._set_active_tps(streams | changelogs)
+    assert consumer._get_active_partitions() == changelogs, "streams fetched during recovery"
 
     await app.tables.recovery.on_recovery_completed(app.consumer_generation_id)
 
