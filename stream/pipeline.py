@@ -197,9 +197,6 @@ class RecentlyForwarded:
         return len(self._at)
 
 
-_ONE_SECOND = dt.timedelta(seconds=1)
-
-
 def route_sightings(
     results: Iterable[PageResult],
     *,

@@ -15,9 +15,10 @@ and the one faust hook a group of events needs (`in_event`).
    > highwater"). With `verify_end_offsets`, the worker reads the last batch of
    each changelog partition to find the true end before recovering.
 
-And one faust bug every broker has (`_Consumer`): when a rebalance's recovery ends,
-faust resumes the stream partitions *before* seeking them to their committed
-offsets, while the fetcher runs. Records fetched in that window reach the agents'
+And one faust bug every broker has (`_Consumer`): partitions new to a worker are
+fetched from the moment they are assigned, and when a rebalance's recovery ends
+faust resumes the others *before* seeking them to their committed offsets, while
+the fetcher runs. Records fetched in that window reach the agents'
 queues, which faust then clears; its read-offset bookkeeping, reset by the seek
 under the fetcher's feet, takes the jump to the next record as a gap and counts
 the cleared offsets as done: the next commit passes pages never processed (lost),
