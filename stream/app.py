@@ -251,10 +251,10 @@ class Worker:
                 for event in events:
                     by_partition.setdefault(event.message.partition, []).append(event)
                 fresh: dict[int, list[Sighting]] = {}
-                stamps = []
+                received: list[TeaserBatch] = []
                 for partition, partition_events in by_partition.items():
                     batches = [codec.loads_model(TeaserBatch, e.value) for e in partition_events]
-                    stamps.append(pipeline.oldest_timestamp(batches))
+                    received.extend(batches)
                     # Dedup state is per partition: read and written as its last event.
                     with transport.in_event(partition_events[-1]), metrics.observe_stage("dedup"):
                         fresh[partition] = pipeline.first_sightings(batches, seen)
@@ -264,7 +264,7 @@ class Worker:
                 if first:
                     outgoing = FreshBatch(
                         teasers=[pipeline.teaser_of(f) for f in first],
-                        page_timestamp=min((t for t in stamps if t is not None), default=None),
+                        page_timestamp=pipeline.oldest_timestamp(received),
                     )
                     with metrics.observe_stage("publish"):
                         acks = [
