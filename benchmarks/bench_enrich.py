@@ -243,7 +243,7 @@ def load_s() -> float:
 
 def neardup_evidence(threshold: float) -> dict[str, Any]:
     """Jaccard of word bigrams: rewordings, same-story pairs, distinct teasers."""
-    from stream.neardup import NearDuplicateIndex, jaccard
+    from stream.enrich.neardup import NearDuplicateIndex, jaccard
 
     labels = load_labels()
     text = {r["headline"]: " ".join(p for p in (r["headline"], r["lead"]) if p) for r in labels}

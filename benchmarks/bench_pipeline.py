@@ -1,7 +1,7 @@
 """Throughput, latency, stage cost and dedup memory of the whole pipeline (issue 7).
 
 One run, one embedded broker (Tansu), fresh topics and consumer group per
-measurement, the same synthetic crawl feed (`stream.feed.crawl_feed`: a sliding
+measurement, the same synthetic crawl feed (`stream.testing.feed.crawl_feed`: a sliding
 "latest news" window, a few new teasers per page) for (a), (b) and the scale-out:
 
 - (a) the raw limit: `benchmarks/passthrough.py`, an aiokafka consume -> produce
@@ -64,13 +64,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa:
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from stream import codec, pipeline  # noqa: E402
-from stream.broker import EmbeddedBroker  # noqa: E402
-from stream.feed import FeedPage, crawl_feed, distinct_teasers  # noqa: E402
+from stream.cli.tail import read_all  # noqa: E402
 from stream.intake import InputMessage  # noqa: E402
+from stream.kafka.embedded import EmbeddedBroker  # noqa: E402
+from stream.kafka.topics import client_kwargs, ensure_topics  # noqa: E402
 from stream.models import TeaserBatch  # noqa: E402
 from stream.settings import Settings  # noqa: E402
-from stream.tail import read_all  # noqa: E402
-from stream.topics import client_kwargs, ensure_topics  # noqa: E402
+from stream.testing.feed import FeedPage, crawl_feed, distinct_teasers  # noqa: E402
 from tests.kafka_helpers import READY_TIMEOUT_S, WorkerProcess, worker_env  # noqa: E402
 
 # The feed of issue 7: what a crawler of a few news sites sends.
@@ -121,7 +121,7 @@ class Feed:
         if len(unique) != expected:
             raise HarnessError(
                 f"the feed has {len(unique)} distinct teaser ids where distinct_teasers() says "
-                f"{expected}: stream.feed and its count disagree; fix the feed first"
+                f"{expected}: stream.testing.feed and its count disagree; fix the feed first"
             )
         return cls._of(pages, unique)
 

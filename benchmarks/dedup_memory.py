@@ -6,7 +6,7 @@ in the figure:
     python benchmarks/dedup_memory.py --store memory --teasers 1000000
     python benchmarks/dedup_memory.py --store rocksdb --teasers 1000000
 
-It builds the worker's own `teasers-seen` table (`stream.app.Worker`, which connects
+It builds the worker's own `teasers-seen` table (`stream.kafka.worker.Worker`, which connects
 to nothing until started) and takes the store faust would give it, so keys and
 values are held exactly as in the worker: a dict of str -> float for `memory://`,
 faust's JSON key/value serialization into one RocksDB per partition for
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from faust.streams import _current_event  # noqa: E402
 
 from stream import identity, pipeline  # noqa: E402
-from stream.app import Worker  # noqa: E402
+from stream.kafka.worker import Worker  # noqa: E402
 from stream.models import Sighting  # noqa: E402
 from stream.settings import Settings  # noqa: E402
 

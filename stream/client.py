@@ -28,9 +28,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import BaseModel, ValidationError
 
 from stream.errors import ConfigError, StreamError
+from stream.kafka.topics import client_kwargs
 from stream.models import Article, DeadLetter, Teaser
 from stream.settings import Settings
-from stream.topics import client_kwargs
 
 log = logging.getLogger(__name__)
 

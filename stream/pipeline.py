@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from stream import codec, identity, intake
 from stream.enrich import PeopleIndex, article_entities, enrich_teaser, resolve_place
+from stream.enrich.neardup import NearDuplicateIndex
 from stream.errors import InputError
 from stream.intake import InputMessage, RawPage
 from stream.models import (
@@ -41,7 +42,6 @@ from stream.models import (
     Teaser,
     TeaserBatch,
 )
-from stream.neardup import NearDuplicateIndex
 from stream.parse import ParsedPage, ParsedTeaser, parse_page
 from stream.settings import Settings
 

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     # + 1 (three batches of 200 records: 401, not 600), and faust recovers a table
     # only up to that offset, so restored dedup state would miss keys. When on, a
     # worker reads the true end of each changelog partition before recovering
-    # (`stream.transport`). None: on exactly when `stream` starts the embedded broker.
+    # (`stream._faust.transport`). None: on exactly when `stream` starts the embedded broker.
     verify_end_offsets: bool | None = None
     # The longest a consumer fetch waits for data. Apache Kafka answers a fetch as
     # soon as any of its partitions has data, so there this only bounds idle polling;

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from stream.broker import EmbeddedBroker, free_port
+from stream.kafka.embedded import EmbeddedBroker, free_port
 from stream.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

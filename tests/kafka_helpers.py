@@ -23,12 +23,12 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaProducer
 
-from stream.broker import free_port
-from stream.feed import FeedPage
-from stream.producer import collect_pages, produce_pages
+from stream.cli.produce import collect_pages, produce_pages
+from stream.cli.tail import read_all
+from stream.kafka.embedded import free_port
+from stream.kafka.topics import client_kwargs, ensure_topics
 from stream.settings import Settings
-from stream.tail import read_all
-from stream.topics import client_kwargs, ensure_topics
+from stream.testing.feed import FeedPage
 from tests.conftest import SAMPLE_000, SAMPLE_002
 
 READY_TIMEOUT_S = 45.0
@@ -192,7 +192,7 @@ async def read_topic(settings: Settings, topic: str, *, idle_s: float = 1.0) -> 
 
 
 def produce_feed(settings: Settings, pages: list[FeedPage]) -> None:
-    """Pages of `stream.feed.crawl_feed`, sent as `stream produce` sends them."""
+    """Pages of `stream.testing.feed.crawl_feed`, sent as `stream produce` sends them."""
     asyncio.run(produce(settings, [page.message() for page in pages]))
 
 

@@ -1,4 +1,4 @@
-"""stream.broker: the embedded Tansu broker starts, answers Metadata, and stops."""
+"""stream.kafka.embedded: the embedded Tansu broker starts, answers Metadata, and stops."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from stream.broker import EmbeddedBroker, free_port, metadata_brokers, wait_until_ready
 from stream.errors import BrokerError
+from stream.kafka.embedded import EmbeddedBroker, free_port, metadata_brokers, wait_until_ready
 
 
 def test_started_broker_lists_itself_in_metadata(broker: EmbeddedBroker) -> None:

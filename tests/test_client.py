@@ -30,9 +30,9 @@ from stream.client import (
 )
 from stream.codec import dumps
 from stream.errors import ConfigError
+from stream.kafka.topics import client_kwargs, ensure_topics
 from stream.models import Article, DeadLetter, Teaser
 from stream.settings import Settings
-from stream.topics import client_kwargs, ensure_topics
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "print_new_teasers.py"

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
+from stream.kafka.topics import topic_specs
 from stream.metrics import Metrics
 from stream.settings import Settings
-from stream.topics import topic_specs
 from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[1]

@@ -25,11 +25,11 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from stream.broker import EmbeddedBroker, free_port
-from stream.feed import FeedPage, crawl_feed
-from stream.liveness import EXIT_BROKER_LOST
+from stream.kafka.embedded import EmbeddedBroker, free_port
+from stream.kafka.liveness import EXIT_BROKER_LOST
+from stream.kafka.topics import client_kwargs
 from stream.settings import Settings
-from stream.topics import client_kwargs
+from stream.testing.feed import FeedPage, crawl_feed
 from tests.kafka_helpers import (
     WorkerProcess,
     accounted,

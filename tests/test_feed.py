@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from stream import identity
-from stream.feed import crawl_feed, distinct_teasers
 from stream.parse import parse_page
+from stream.testing.feed import crawl_feed, distinct_teasers
 
 
 def _parsed_ids(body: str, fetched_at: dt.datetime) -> list[str]:

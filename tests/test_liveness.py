@@ -1,4 +1,4 @@
-"""stream.liveness: waiting for Kafka, the broker watch, and the delivery guard before commits."""
+"""stream.kafka.liveness: waiting for Kafka, the broker watch, the delivery guard before commits."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from stream.broker import EmbeddedBroker, free_port
 from stream.errors import BrokerError
-from stream.liveness import (
+from stream.kafka.embedded import EmbeddedBroker, free_port
+from stream.kafka.liveness import (
     BrokerUnreachable,
     BrokerWatch,
     DeliveryFailed,
@@ -84,7 +84,7 @@ async def test_wait_for_kafka_logs_each_attempt_and_returns_once_it_answers(
             raise answer
         return answer
 
-    with caplog.at_level(logging.INFO, logger="stream.liveness"):
+    with caplog.at_level(logging.INFO, logger="stream.kafka.liveness"):
         attempts = await wait_for_kafka(
             Settings(), "k:1", give_up_after_s=60, check=check, clock=clock, sleep=clock.sleep
         )

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from stream.enrich.neardup import (
+    BUCKET_COMPARED,
+    BUCKET_KEPT,
+    NearDuplicateIndex,
+    jaccard,
+    shingles,
+)
 from stream.identity import teaser_id
-from stream.neardup import BUCKET_COMPARED, BUCKET_KEPT, NearDuplicateIndex, jaccard, shingles
 from stream.settings import Settings
 
 LABELS = Path(__file__).parent / "fixtures" / "teaser_labels.json"
@@ -95,7 +101,7 @@ def test_signatures_are_the_same_in_every_process() -> None:
     """Fixed seed: another interpreter with another hash seed computes the same state."""
     text = f"{ORIGINAL} {LEAD}"
     code = (
-        "import json; from stream.neardup import NearDuplicateIndex as N; s = {}; "
+        "import json; from stream.enrich.neardup import NearDuplicateIndex as N; s = {}; "
         f"N(s, threshold=0.5).check_and_add('t', {text!r}); print(json.dumps(s, sort_keys=True))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -32,7 +32,7 @@ from typing import Any
 import orjson
 import pytest
 
-from stream.broker import free_port
+from stream.kafka.embedded import free_port
 from stream.settings import Settings
 from tests.conftest import require_tool
 from tests.kafka_helpers import (

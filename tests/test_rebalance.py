@@ -3,7 +3,7 @@
 faust resumes the stream partitions before it seeks them to their committed offsets
 and clears the agents' queues: records fetched in between were cleared, and counted
 as done by its gap bookkeeping, so a SIGKILL restart lost or stalled pages
-(`tests/test_faults.py`). `stream.transport` holds them back until after both.
+(`tests/test_faults.py`). `stream._faust.transport` holds them back until after both.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from faust.types import TP
 
-from stream.app import create_app
+from stream.kafka.worker import create_app
 from stream.settings import Settings
 
 SETTINGS = Settings(bootstrap_servers="127.0.0.1:1", partitions=2)

@@ -24,10 +24,8 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, Field
 
 from stream import intake
-from stream.errors import NotUtf8
-from stream.models import Teaser
-from stream.offline import parse_file
-from stream.schema import (
+from stream.cli.parse import parse_file
+from stream.contract import (
     ASYNCAPI_FILE,
     RECORDS,
     BreakingSchemaChange,
@@ -40,6 +38,8 @@ from stream.schema import (
     schemas_up_to_date,
     write_schemas,
 )
+from stream.errors import NotUtf8
+from stream.models import Teaser
 from stream.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_002
 

@@ -32,13 +32,13 @@ import pytest
 from pydantic import ValidationError
 
 from stream import enrich, pipeline
-from stream.app import credentials
-from stream.broker import free_port
 from stream.errors import ConfigError
 from stream.intake import TRUNCATION_MARKER, InputMessage
+from stream.kafka.embedded import free_port
+from stream.kafka.topics import client_kwargs
+from stream.kafka.worker import credentials
 from stream.parse import parse_page
 from stream.settings import Settings
-from stream.topics import client_kwargs
 from tests.conftest import SAMPLE_002
 from tests.kafka_helpers import (
     WorkerProcess,

@@ -9,8 +9,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from stream.broker import EmbeddedBroker
-from stream.transport import true_end_offsets
+from stream._faust.transport import true_end_offsets
+from stream.kafka.embedded import EmbeddedBroker
 
 pytestmark = pytest.mark.integration
 

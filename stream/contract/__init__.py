@@ -43,7 +43,7 @@ DEFAULT_BOOTSTRAP = "localhost:9092"
 
 # Examples come from this bundled page, parsed as if it had been fetched at
 # EXAMPLE_TIME, so the document is the same on every machine and every day.
-EXAMPLE_PAGE = Path(__file__).parent / "data" / "pages" / "000_4065343f77174ab1.txt"
+EXAMPLE_PAGE = Path(__file__).parent.parent / "data" / "pages" / "000_4065343f77174ab1.txt"
 EXAMPLE_TIME = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC)
 EXAMPLE_URL = "https://news.example/politics/1234567"
 # Lists in examples are cut to this many items: a page has ~100 teasers.
@@ -386,7 +386,7 @@ def examples(settings: Settings, page: Path = EXAMPLE_PAGE) -> dict[str, Any]:
     # Imported here: the pipeline pulls in the parser and enrichment, which the
     # schema files themselves do not need.
     from stream import intake
-    from stream.offline import parse_file
+    from stream.cli.parse import parse_file
 
     with tempfile.TemporaryDirectory() as tmp:
         # `parse_file` dates the page by the file's mtime, and a dateline without a

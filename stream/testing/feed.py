@@ -54,7 +54,7 @@ class FeedPage:
 
     def message(self) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
         """(key, value, headers) as `stream produce` sends the page: a JSON envelope."""
-        from stream.producer import encode_page
+        from stream.cli.produce import encode_page
 
         return encode_page(
             self.body.encode(),

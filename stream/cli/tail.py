@@ -6,16 +6,18 @@ never steals partitions from the workers or moves anyone's committed offsets.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import base64
+import sys
 from typing import Any, TextIO
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from stream.errors import ConfigError
+from stream.errors import ConfigError, StreamError
+from stream.kafka.topics import client_kwargs
 from stream.settings import Settings
-from stream.topics import client_kwargs
 
 
 def render(record: Any) -> bytes:
@@ -113,3 +115,25 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[int]:
     if topic not in await consumer.topics():  # also loads the metadata of every topic
         raise ConfigError(f"topic {topic!r} does not exist on the cluster")
     return sorted(consumer.partitions_for_topic(topic) or ())
+
+
+def command(settings: Settings, args: argparse.Namespace) -> int:
+
+    if not settings.bootstrap_servers:
+        raise StreamError(
+            "stream tail needs a running cluster: set STREAM_BOOTSTRAP_SERVERS "
+            "(an embedded broker started just for tail would be empty)"
+        )
+    count = asyncio.run(
+        tail(
+            settings,
+            settings.bootstrap_servers,
+            args.topic,
+            from_beginning=args.from_beginning,
+            limit=args.n,
+            idle_timeout=args.timeout,
+            out=sys.stdout,
+        )
+    )
+    print(f"{count} record(s) from {args.topic}", file=sys.stderr)
+    return 0

@@ -8,8 +8,10 @@ pages costs one round trip per producer batch, not per page.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,9 +20,10 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaProducer
 
+from stream.cli.cluster import cluster
 from stream.errors import ConfigError
+from stream.kafka.topics import client_kwargs
 from stream.settings import Settings
-from stream.topics import client_kwargs
 
 PAGE_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 SEND_TIMEOUT_S = 60.0
@@ -136,3 +139,24 @@ async def produce_pages(
         )
     finally:
         await asyncio.wait_for(producer.stop(), SEND_TIMEOUT_S)
+
+
+def command(settings: Settings, args: argparse.Namespace) -> int:
+    from stream.kafka.topics import ensure_topics
+
+    files = collect_pages(args.paths)
+    with cluster(settings) as bootstrap:
+        asyncio.run(ensure_topics(settings, bootstrap))
+        report = asyncio.run(
+            produce_pages(
+                settings,
+                bootstrap,
+                files,
+                raw=args.raw,
+                repeat=args.repeat,
+                url_base=args.url_base,
+                progress=not args.quiet,
+            )
+        )
+    print(report.summary(), file=sys.stderr)
+    return 0

@@ -7,15 +7,19 @@ within the page).
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from stream.cli.produce import PAGE_SUFFIXES, encode_page
 from stream.errors import InputError, StreamError
 from stream.intake import InputMessage
 from stream.models import DeadLetter
 from stream.pipeline import Pipeline, TeaserEnricher
-from stream.producer import PAGE_SUFFIXES, encode_page
 from stream.settings import Settings
 
 
@@ -52,3 +56,15 @@ class PageRejected(InputError):
     def __init__(self, letter: DeadLetter) -> None:
         super().__init__(f"{letter.reason}: {letter.detail}")
         self.letter = letter
+
+
+def command(settings: Settings, args: argparse.Namespace) -> int:
+
+    try:
+        result = parse_file(Path(args.file), settings, enrich=args.enrich)
+    except PageRejected as rejected:
+        print(f"stream parse: {args.file}: {rejected.detail}", file=sys.stderr)
+        return 2
+    option = orjson.OPT_INDENT_2 if args.pretty else 0
+    sys.stdout.buffer.write(orjson.dumps(result, option=option) + b"\n")
+    return 0

@@ -40,8 +40,8 @@ from aiokafka.protocol.metadata import MetadataRequest
 from faust.transport.drivers.aiokafka import Producer as AIOKafkaProducer
 
 from stream.errors import BrokerError, StreamError
+from stream.kafka.topics import client_kwargs
 from stream.settings import Settings
-from stream.topics import client_kwargs
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ the outputs by reading the topics, prints a summary and stops everything.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import datetime as dt
@@ -25,13 +26,13 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from stream import identity
-from stream.broker import EmbeddedBroker, free_port
+from stream.cli.produce import collect_pages, produce_pages
+from stream.cli.tail import read_all
 from stream.errors import StreamError
+from stream.kafka.embedded import EmbeddedBroker, free_port
+from stream.kafka.topics import client_kwargs, ensure_topics
 from stream.parse import parse_page
-from stream.producer import collect_pages, produce_pages
 from stream.settings import Settings
-from stream.tail import read_all
-from stream.topics import client_kwargs, ensure_topics
 
 REPEAT = 2
 READY_TIMEOUT_S = 60.0
@@ -217,3 +218,8 @@ async def _count_topics(settings: Settings, bootstrap: str) -> dict[str, int]:
     """Records per output topic, counted by reading them (end offsets can under-report)."""
     names = [settings.topic_articles, settings.topic_teasers, settings.topic_dlq]
     return {name: len(await read_all(settings, bootstrap, name)) for name in names}
+
+
+def command(settings: Settings, args: argparse.Namespace) -> int:
+
+    return run_demo(settings, keep_running=args.keep_running)

@@ -27,13 +27,15 @@ from faust.types import EventT
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
-from stream import codec, identity, liveness, pipeline, transport
+from stream import codec, identity, pipeline
+from stream._faust import transport
 from stream.enrich import PeopleIndex
 from stream.intake import InputMessage
+from stream.kafka import liveness
+from stream.kafka.topics import ssl_context
 from stream.metrics import Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
 from stream.settings import Settings
-from stream.topics import ssl_context
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +70,8 @@ def credentials(settings: Settings) -> Any:
 
 
 class StreamApp(transport.App):
-    """faust's App with a producer whose pre-commit flush is exact (`stream.liveness`),
-    on the transport adjusted for the broker (`stream.transport`)."""
+    """faust's App with a producer whose pre-commit flush is exact (`stream.kafka.liveness`),
+    on the transport adjusted for the broker (`stream._faust.transport`)."""
 
     delivery_guard: liveness.DeliveryGuard
     settle_timeout_s: float

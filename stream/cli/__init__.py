@@ -1,0 +1,95 @@
+"""The `stream` command: one module per sub-command, each with `command(settings, args)`.
+
+A sub-command's module is imported only when it runs, so `stream parse` never
+loads faust or aiokafka; every user error ends in one line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from stream import __version__
+from stream.errors import StreamError
+from stream.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stream",
+        description="Turn crawled news pages on Kafka into articles and unique, enriched teasers.",
+        epilog="Settings come from STREAM_* environment variables (see the README).",
+    )
+    parser.add_argument("--version", action="version", version=f"stream {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser(
+        "run", help="run a worker (embedded broker when no cluster is set)"
+    ).set_defaults(module="run")
+
+    p = sub.add_parser("produce", help="publish files or folders of pages to pages.raw")
+    p.add_argument("paths", nargs="+", help=".txt / .html files or folders of them")
+    p.add_argument("--raw", action="store_true", help="raw bodies with headers, not JSON envelopes")
+    p.add_argument("--repeat", type=int, default=1, help="publish everything N times")
+    p.add_argument("--url-base", help="give each page the URL <base>/<file name>")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(module="produce")
+
+    p = sub.add_parser("tail", help="print a topic as JSON lines")
+    p.add_argument("topic")
+    p.add_argument("--from-beginning", action="store_true", help="start at the earliest offset")
+    p.add_argument("-n", type=int, default=None, help="stop after N records")
+    p.add_argument(
+        "--timeout", type=float, default=None, help="stop after S seconds without records"
+    )
+    p.set_defaults(module="tail")
+
+    p = sub.add_parser("parse", help="parse one page offline and print it as JSON (no Kafka)")
+    p.add_argument("file")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON for people")
+    p.add_argument("--enrich", action="store_true", help="fill each teaser's enrichment")
+    p.set_defaults(module="parse")
+
+    p = sub.add_parser("broker", help="run only the embedded broker")
+    p.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")
+    p.set_defaults(module="broker")
+
+    p = sub.add_parser("schema", help="write the JSON Schema of every record and asyncapi.yaml")
+    p.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
+    p.set_defaults(module="schema")
+
+    p = sub.add_parser("demo", help="the whole pipeline on the bundled pages, then a summary")
+    p.add_argument("--keep-running", action="store_true", help="keep the worker up until Ctrl-C")
+    p.set_defaults(module="demo")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except Exception as exc:  # pydantic's ValidationError names the variable and the problem
+        print(f"stream: invalid STREAM_* setting: {exc}", file=sys.stderr)
+        return 2
+    level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        # aiokafka logs every subscription change at INFO: noise for a person at a terminal.
+        logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    try:
+        command = importlib.import_module(f"stream.cli.{args.module}").command
+        return int(command(settings, args))
+    except StreamError as error:
+        print(f"stream {args.command}: {error.detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Helpers for tests and benchmarks: a synthetic crawl feed and worker-process control."""
