@@ -1,0 +1,226 @@
+"""A real Apache Kafka broker for tests and benchmarks: one KRaft node, no Docker.
+
+The jars of `org.apache.kafka:kafka_2.13` (the version of docker-compose.yml's
+image) are fetched by `mvn` from `tests/kafka/pom.xml` into `.cache/kafka/libs`
+(`.ci/run` does it). `ApacheKafka` formats a fresh log dir and starts one combined
+broker+controller node on free loopback ports with the compose `kafka` service's
+settings (one node, replication factor 1 for internal topics, no initial rebalance
+delay), and is ready only when a Metadata request lists the broker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+from stream.errors import BrokerError
+from stream.kafka.embedded import free_port, wait_until_ready
+
+REPO = Path(__file__).resolve().parents[2]
+LIBS = REPO / ".cache" / "kafka" / "libs"
+READY_TIMEOUT_S = 60.0
+
+_LOG4J2 = """Configuration:
+  Appenders:
+    Console:
+      name: STDOUT
+      PatternLayout:
+        pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Root:
+      level: INFO
+      AppenderRef:
+        - ref: STDOUT
+"""
+
+
+def kafka_libs() -> Path | None:
+    """The folder of the broker's jars (`$STREAM_KAFKA_LIBS`, else the cache), if fetched."""
+    libs = Path(os.environ.get("STREAM_KAFKA_LIBS", LIBS))
+    return libs if any(libs.glob("kafka_2.13-*.jar")) else None
+
+
+def missing_reason() -> str | None:
+    """Why Apache Kafka cannot start here, or None when it can."""
+    if shutil.which("java") is None:
+        return "java is not installed (apt-get install openjdk-17-jre-headless)"
+    if kafka_libs() is None:
+        return (
+            f"the Apache Kafka jars are not in {LIBS} (mvn -q -B -f tests/kafka/pom.xml "
+            "dependency:copy-dependencies -DincludeScope=runtime "
+            "-DoutputDirectory=.cache/kafka/libs)"
+        )
+    return None
+
+
+class ApacheKafka:
+    """One KRaft node (`kafka.Kafka`) on loopback, stopped on `stop()` or leaving `with`.
+
+    `extra` adds or overrides server properties (listeners for SASL/SSL tests, the
+    compose file's settings); `listeners` maps listener names to protocols beyond
+    the PLAINTEXT client listener.
+    """
+
+    def __init__(
+        self,
+        extra: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
+        jvm_heap: str = "768m",
+    ) -> None:
+        self.host = host
+        self.port = free_port(host)
+        self.controller_port = free_port(host)
+        self.extra = dict(extra or {})
+        self.jvm_heap = jvm_heap
+        self._process: subprocess.Popen[bytes] | None = None
+        self._dir: Path | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def log_path(self) -> Path | None:
+        return self._dir / "kafka.log" if self._dir else None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def properties(self) -> dict[str, str]:
+        """The server.properties of this node."""
+        assert self._dir is not None
+        props = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": f"1@{self.host}:{self.controller_port}",
+            "listeners": f"PLAINTEXT://{self.host}:{self.port},"
+            f"CONTROLLER://{self.host}:{self.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://{self.host}:{self.port}",
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "log.dirs": str(self._dir / "data"),
+            "offsets.topic.replication.factor": "1",
+            "offsets.topic.num.partitions": "4",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "share.coordinator.state.topic.replication.factor": "1",
+            "share.coordinator.state.topic.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "num.partitions": "1",
+            # Compaction runs often enough for a test to see it.
+            "log.cleaner.backoff.ms": "500",
+        }
+        props.update(self.extra)
+        return props
+
+    def _java(self, *args: str) -> list[str]:
+        libs = kafka_libs()
+        if libs is None or shutil.which("java") is None:
+            raise BrokerError(f"Apache Kafka cannot start: {missing_reason()}")
+        assert self._dir is not None
+        return [
+            "java",
+            f"-Xmx{self.jvm_heap}",
+            "-XX:+UseG1GC",
+            f"-Dlog4j2.configurationFile={self._dir / 'log4j2.yaml'}",
+            "-cp",
+            f"{libs}/*",
+            *args,
+        ]
+
+    def start(self, timeout: float = READY_TIMEOUT_S) -> ApacheKafka:
+        if self.running:
+            return self
+        self._dir = Path(tempfile.mkdtemp(prefix="stream-kafka-"))
+        (self._dir / "log4j2.yaml").write_text(_LOG4J2)
+        config = self._dir / "server.properties"
+        config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()))
+        cluster_id = uuid.uuid4().hex[:22]
+        formatted = subprocess.run(
+            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        if formatted.returncode != 0:
+            raise BrokerError(
+                f"formatting the Kafka log dir failed: {formatted.stderr.decode()[-600:]}"
+            )
+        assert self.log_path is not None
+        with self.log_path.open("wb") as log_file:
+            self._process = subprocess.Popen(
+                self._java("kafka.Kafka", str(config)),
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            self._wait(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise BrokerError(
+                    f"Apache Kafka exited with code {self._process.returncode} "
+                    f"before it was ready: {self.tail_log()}"
+                )
+            with contextlib.suppress(BrokerError):
+                wait_until_ready(self.host, self.port, timeout=0.5)
+                return
+        raise BrokerError(
+            f"Apache Kafka did not answer at {self.bootstrap_servers} within "
+            f"{timeout:.0f} s: {self.tail_log()}"
+        )
+
+    def send_signal(self, sig: int) -> None:
+        """Signal the broker process: fault tests hang it (SIGSTOP/SIGCONT) or kill it."""
+        if self._process is None:
+            raise BrokerError(f"Apache Kafka at {self.bootstrap_servers} is not started")
+        self._process.send_signal(sig)
+
+    def tail_log(self, chars: int = 2_000) -> str:
+        path = self.log_path
+        if path is None or not path.exists():
+            return "(no log)"
+        return path.read_text(errors="replace").strip()[-chars:] or "(empty log)"
+
+    def stop(self, timeout: float = 20.0) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout)
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def __enter__(self) -> ApacheKafka:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
