@@ -13,39 +13,46 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Final
 
-# Typographic characters that NFKC keeps but a person reads as the ASCII one.
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",  # left single quote
-        "\u2019": "'",  # right single quote / apostrophe
-        "\u201a": "'",  # single low-9 quote
-        "\u201b": "'",  # single high-reversed-9 quote
-        "\u2032": "'",  # prime
-        "\u00b4": "'",  # acute accent used as apostrophe
-        "\u0060": "'",  # grave accent used as apostrophe
-        "\u02bc": "'",  # modifier letter apostrophe
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',  # guillemets
-        "\u00bb": '"',
-        "\u2039": "'",
-        "\u203a": "'",
-        "\u2010": "-",  # hyphen
-        "\u2011": "-",  # non-breaking hyphen
-        "\u2012": "-",  # figure dash
-        "\u2013": "-",  # en dash
-        "\u2014": "-",  # em dash
-        "\u2015": "-",  # horizontal bar
-        "\u2212": "-",  # minus sign
-        "\ufe58": "-",
-        "\ufe63": "-",
-        "\uff0d": "-",
-    }
-)
+# Typographic characters that NFKC keeps but a person reads as the ASCII one, in
+# three groups: enrichment's tokenizer folds quotes and hyphens but keeps dashes as
+# written, which separate clauses and stay in names (`Rasht–Astara`).
+QUOTE_FOLDS: Final[Mapping[str, str]] = {
+    "\u2018": "'",  # left single quote
+    "\u2019": "'",  # right single quote / apostrophe
+    "\u201a": "'",  # single low-9 quote
+    "\u201b": "'",  # single high-reversed-9 quote
+    "\u2032": "'",  # prime
+    "\u00b4": "'",  # acute accent used as apostrophe
+    "\u0060": "'",  # grave accent used as apostrophe
+    "\u02bc": "'",  # modifier letter apostrophe
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',  # guillemets
+    "\u00bb": '"',
+    "\u2039": "'",
+    "\u203a": "'",
+}
+HYPHEN_FOLDS: Final[Mapping[str, str]] = {
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+}
+DASH_FOLDS: Final[Mapping[str, str]] = {
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",  # horizontal bar
+    "\u2212": "-",  # minus sign
+    "\ufe58": "-",
+    "\ufe63": "-",
+    "\uff0d": "-",
+}
+_FOLD = str.maketrans({**QUOTE_FOLDS, **HYPHEN_FOLDS, **DASH_FOLDS})
 _SPACE = re.compile(r"\s+")
 # Zero-width characters survive NFKC and would make two equal headlines differ.
 _INVISIBLE = str.maketrans(dict.fromkeys(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]))

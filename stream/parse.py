@@ -20,6 +20,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from stream.enrich.gazetteer import title_case
 from stream.errors import NoArticle, TooLarge
 from stream.html import html_to_text, looks_like_html
 
@@ -429,8 +430,6 @@ _MONTHS = {
     )
     for name in names
 }
-# Lower-case inside a place name: `Rio de Janeiro`, `Bosnia and Herzegovina`.
-_PARTICLES = frozenset({"de", "del", "da", "das", "do", "dos", "di", "du", "la", "le", "of", "and"})
 
 
 def _dateline_match(line: str) -> re.Match[str] | None:
@@ -453,7 +452,9 @@ def _dateline(match: re.Match[str], reference_date: dt.date) -> ParsedDateline:
             date = None
     agency = (match["agency"] or match["wire"] or "").strip() or None
     return ParsedDateline(
-        place=_place_name(match["place"]),
+        # The enrichment's title-caser, so that the article's dateline country, which
+        # `resolve_place` finds from this spelling, agrees with it.
+        place=title_case(match["place"]),
         date=date,
         agency=agency,
         year_inferred=year_inferred and date is not None,
@@ -481,15 +482,6 @@ def _nearest_date(month: int, day: int, reference: dt.date) -> dt.date | None:
         if candidate <= latest:
             return candidate
     return None
-
-
-def _place_name(raw: str) -> str:
-    # str.title() capitalises after any non-letter: `St. Petersburg`,
-    # `Khanty-Mansiysk`, `N'Djamena`.
-    words = raw.split()
-    named = [words[0].title()]
-    named += [word.lower() if word.lower() in _PARTICLES else word.title() for word in words[1:]]
-    return " ".join(named)
 
 
 # -- Tags ----------------------------------------------------------------------

@@ -377,6 +377,10 @@ def test_dateline_with_year_is_taken_as_written() -> None:
         ("RIO DE JANEIRO", "Rio de Janeiro"),
         ("BOSNIA AND HERZEGOVINA", "Bosnia and Herzegovina"),
         ("SÃO PAULO", "São Paulo"),
+        ("N'DJAMENA", "N'Djamena"),
+        ("ROSTOV-ON-DON", "Rostov-on-Don"),
+        ("RAS AL-KHAIMAH", "Ras al-Khaimah"),
+        ("UAE", "UAE"),
     ],
 )
 def test_dateline_place_is_title_cased(written: str, place: str) -> None:

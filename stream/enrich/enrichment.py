@@ -1,0 +1,66 @@
+"""The enrichment of a teaser and the entities of an article: where the rules meet.
+
+`enrich_teaser` reads a teaser's headline and lead once into tokens and hands them
+to the entity extractor and the language vote, with the headline rules beside;
+`article_entities` does the entity part for an article. Long texts are read from
+their opening only, which bounds the cost of a hostile page.
+"""
+
+from __future__ import annotations
+
+from stream.enrich.entities import extract
+from stream.enrich.gazetteer import gazetteer
+from stream.enrich.headline import attribution, category
+from stream.enrich.language import language, word_count
+from stream.enrich.people import PeopleIndex
+from stream.enrich.tokens import tokenize
+from stream.models import Enrichment, Entities
+
+
+def enrich_teaser(headline: str | None, lead: str | None, *, people: PeopleIndex) -> Enrichment:
+    """Attribution, category, entities, language and word count of one teaser.
+
+    `near_duplicate_of` is left None: the near-duplicate index sets it. Full names
+    found are learned into `people` (the caller persists it).
+    """
+    rubric = category(headline)
+    body = headline.split(":", 1)[1].strip() if headline and rubric else headline
+    token_lists = [tokenize(_opening(text), people) if text else [] for text in (body, lead)]
+    words = [tok.low for toks in token_lists for tok in toks]
+    return Enrichment(
+        attribution=attribution(headline),
+        category=rubric,
+        entities=extract(token_lists, people),
+        language=language(" ".join(_opening(t) for t in (headline, lead) if t), words),
+        word_count=word_count(headline, lead),
+    )
+
+
+# Headlines and leads run to a few hundred characters (294 at most in the samples);
+# the entities and language of a longer text are read from its opening only. A
+# page's lead can be one line of a megabyte, and reading all of it for names cost
+# half a second (`benchmarks/bench_hostile.py`).
+_MAX_READ_CHARS = 2_000
+
+
+def _opening(text: str) -> str:
+    """The first `_MAX_READ_CHARS` of `text`, cut between words where there is a space."""
+    if len(text) <= _MAX_READ_CHARS:
+        return text
+    space = text.rfind(" ", 0, _MAX_READ_CHARS + 1)
+    return text[: space if space > 0 else _MAX_READ_CHARS]
+
+
+def article_entities(headline: str, lead: str | None, *, people: PeopleIndex) -> Entities:
+    """People, organisations and places of an article's headline and lead."""
+    texts = (headline, lead)
+    return extract([tokenize(_opening(text), people) if text else [] for text in texts], people)
+
+
+def preload() -> None:
+    """Build the gazetteer now (~1 s, ~30 MB) rather than on the first teaser.
+
+    A worker calls it at start-up, off its event loop, so that the first teaser
+    does not stall heartbeats.
+    """
+    gazetteer()

@@ -1,0 +1,73 @@
+"""The language of a short text, and its word count.
+
+Rule-based: the script decides where it is not Latin (three letters of it are
+enough), else the function words of `lexicon.STOPWORDS` vote, and a tie or a
+single vote says nothing. Headlines are short and full of names, and a lead
+always carries function words, which is where this beats n-gram models.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final
+
+from stream.enrich.lexicon import STOPWORDS
+
+_SCRIPTS: Final = (
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff]"), "zh"),
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0900-\u097f]"), "hi"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+    (re.compile(r"[\u10a0-\u10ff]"), "ka"),
+    (re.compile(r"[\u0530-\u058f]"), "hy"),
+)
+_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_CYRILLIC = re.compile(r"[а-яёіїєґ]")
+_UKRAINIAN = re.compile(r"[іїєґ]")
+_STOPWORD_LANGUAGES: Final[Mapping[str, tuple[str, ...]]] = {
+    word: tuple(code for code, words in STOPWORDS.items() if word in words)
+    for word in set().union(*STOPWORDS.values())
+}
+
+
+def language(text: str, words: list[str] | None = None) -> str | None:
+    """ISO 639-1 code of a short text, by script and function words; None if unsure.
+
+    `words`, the text's words case-folded, saves reading them again when the caller
+    has them. Chosen over py3langid (3 of 201 sample headlines wrong, ~60-120 µs)
+    and lingua (right, but milliseconds and ~100 MB): headlines are short and full
+    of names, which n-gram models misread, while a lead always carries function words.
+    """
+    if not text.isascii():
+        for pattern, code in _SCRIPTS:
+            if len(pattern.findall(text)) >= 3:
+                return code
+    if words is None:
+        words = [w.casefold() for w in _WORDS.findall(text)]
+    if not words:
+        return None
+    if not text.isascii():
+        cyrillic = sum(1 for w in words if _CYRILLIC.match(w))
+        if cyrillic * 2 >= len(words):
+            return "uk" if _UKRAINIAN.search(text.casefold()) else "ru"
+    scores: dict[str, int] = {}
+    for word in words:
+        for code in _STOPWORD_LANGUAGES.get(word, ()):
+            scores[code] = scores.get(code, 0) + 1
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    return best if top >= 2 and top > second else None
+
+
+def word_count(*texts: str | None) -> int:
+    """Words in the texts: runs of letters or digits (`tit-for-tat`, `1,255` count once)."""
+    pattern = re.compile(r"\w+(?:[-'’.,]\w+)*")
+    return sum(len(pattern.findall(t)) for t in texts if t)
