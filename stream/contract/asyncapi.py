@@ -7,11 +7,11 @@ hoisted, so the document stands alone.
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+import yaml
 
 from stream.contract.examples import EXAMPLE_LIST_ITEMS
 from stream.contract.json_schema import RECORDS, json_schema
@@ -259,72 +259,51 @@ def _messages(examples: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- YAML --------------------------------------------------------------------------
 
-# Plain (unquoted) scalars only where no YAML reader can take them for anything but
-# a string: no spaces, colons, leading digits or reserved words.
-_PLAIN = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$/-]*")
-_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe writer, quoting what a YAML 1.2 reader would not read as a string.
+
+    PyYAML resolves plain scalars by YAML 1.1, whose numbers need a dot; the
+    AsyncAPI tools read YAML 1.2, where `1e3`, `0o17` and `.5` are numbers too. A
+    string the 1.2 core schema would take for a number is written quoted.
+    """
+
+
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+# Line breaks besides `\n` that YAML knows (NEL, LINE and PARAGRAPH SEPARATOR).
+_BREAKS = "\x85\u2028\u2029"
+
+
+def _str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style: str | None = None
+    if any(c in text for c in _BREAKS):
+        # Only double quotes escape these; in any other style a reader folds them.
+        style = '"'
+    elif "\n" in text.rstrip("\n"):
+        # A multi-line text (an example page) reads best as a literal block.
+        style = "|"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _str)
 
 
 def dump_yaml(data: Any) -> str:
-    """Deterministic block YAML of JSON-shaped data (key order kept).
-
-    A small writer instead of a PyYAML dependency: strings that are not obviously
-    plain are written as JSON strings, which are valid YAML double-quoted scalars.
-    """
-    return "\n".join(_yaml_lines(data, 0)) + "\n"
-
-
-def _yaml_scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if isinstance(value, str):
-        if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED:
-            return value
-        return _quote(value)
-    if value == {}:
-        return "{}"
-    if value == []:
-        return "[]"
-    raise SchemaError(f"cannot write {type(value).__name__} as YAML")
-
-
-def _quote(text: str) -> str:
-    quoted = json.dumps(text, ensure_ascii=False)
-    # JSON leaves these raw, but YAML reads some as line breaks or forbids them.
-    return "".join(
-        f"\\u{ord(c):04x}"
-        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs") and c not in "\n\t"
-        else c
-        for c in quoted
+    """Deterministic block YAML of JSON-shaped data (key order kept, lines unwrapped)."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=2**31 - 1,
     )
-
-
-def _is_block(value: Any) -> bool:
-    return isinstance(value, dict | list) and len(value) > 0
-
-
-def _yaml_lines(data: Any, indent: int) -> Iterator[str]:
-    pad = " " * indent
-    if isinstance(data, dict) and data:
-        for key, value in data.items():
-            name = _yaml_scalar(str(key))
-            if _is_block(value):
-                yield f"{pad}{name}:"
-                # Lists sit at the key's indentation, as most YAML in the wild does.
-                yield from _yaml_lines(value, indent if isinstance(value, list) else indent + 2)
-            else:
-                yield f"{pad}{name}: {_yaml_scalar(value)}"
-    elif isinstance(data, list) and data:
-        for item in data:
-            if _is_block(item):
-                lines = list(_yaml_lines(item, indent + 2))
-                yield f"{pad}- {lines[0][indent + 2 :]}"
-                yield from lines[1:]
-            else:
-                yield f"{pad}- {_yaml_scalar(item)}"
-    else:
-        yield pad + _yaml_scalar(data)
