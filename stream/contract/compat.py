@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from stream.errors import SchemaError
@@ -35,9 +35,9 @@ def breaking_changes(old_schema: Mapping[str, Any], new_schema: Mapping[str, Any
         return []
     tag = schema_tag(old_schema)
     root = tag.split("/", 1)[0] if tag else str(old_schema.get("title") or "record").split()[0]
-    changes: list[str] = []
-    _compare(_Side(old_schema), _Side(new_schema), old_schema, new_schema, root, changes, set())
-    return changes
+    walk = _Walk(_Side(old_schema), _Side(new_schema))
+    walk.compare(old_schema, new_schema, root)
+    return walk.changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,62 +108,57 @@ def _allowed_values(nodes: list[Mapping[str, Any]]) -> frozenset[str] | None:
     return frozenset(values)
 
 
-def _compare(
-    old: _Side,
-    new: _Side,
-    old_node: Mapping[str, Any],
-    new_node: Mapping[str, Any],
-    path: str,
-    changes: list[str],
-    seen: set[tuple[int, int]],
-) -> None:
-    old_kinds, new_kinds = old.branches(old_node), new.branches(new_node)
-    if set(old_kinds) != set(new_kinds):
-        changes.append(f"{path}: type changed from {_kinds(old_kinds)} to {_kinds(new_kinds)}")
-    for kind in sorted(set(old_kinds) & set(new_kinds)):
-        old_values = _allowed_values(old_kinds[kind])
-        new_values = _allowed_values(new_kinds[kind])
-        if old_values != new_values:
-            changes.append(
-                f"{path}: allowed values changed from {_values(old_values)} to "
-                f"{_values(new_values)}"
-            )
-    if "object" in old_kinds and "object" in new_kinds:
-        for a in old_kinds["object"]:
-            for b in new_kinds["object"]:
-                if (id(a), id(b)) not in seen:
-                    seen.add((id(a), id(b)))
-                    _compare_objects(old, new, a, b, path, changes, seen)
-    if "array" in old_kinds and "array" in new_kinds:
-        old_items = old_kinds["array"][0].get("items", {})
-        new_items = new_kinds["array"][0].get("items", {})
-        _compare(old, new, old_items, new_items, f"{path}[]", changes, seen)
+@dataclass(slots=True)
+class _Walk:
+    """One comparison of two schemas: the changes found, and the object pairs already compared."""
 
+    old: _Side
+    new: _Side
+    changes: list[str] = field(default_factory=list)
+    # Recursive models ($ref cycles) would otherwise be compared forever.
+    seen: set[tuple[int, int]] = field(default_factory=set)
 
-def _compare_objects(
-    old: _Side,
-    new: _Side,
-    a: Mapping[str, Any],
-    b: Mapping[str, Any],
-    path: str,
-    changes: list[str],
-    seen: set[tuple[int, int]],
-) -> None:
-    old_props: Mapping[str, Any] = a.get("properties", {})
-    new_props: Mapping[str, Any] = b.get("properties", {})
-    old_required, new_required = set(a.get("required", ())), set(b.get("required", ()))
-    for name in old_props:
-        if name not in new_props:
-            changes.append(f"{path}.{name}: removed")
-    for name in sorted(new_required - old_required):
-        what = "became required" if name in old_props else "added as required"
-        changes.append(f"{path}.{name}: {what}")
-    for name, prop in old_props.items():
-        if name in new_props:
-            _compare(old, new, prop, new_props[name], f"{path}.{name}", changes, seen)
-    old_extra, new_extra = a.get("additionalProperties"), b.get("additionalProperties")
-    if isinstance(old_extra, Mapping) and isinstance(new_extra, Mapping):
-        _compare(old, new, old_extra, new_extra, f"{path}{{}}", changes, seen)
+    def compare(self, old_node: Mapping[str, Any], new_node: Mapping[str, Any], path: str) -> None:
+        old, new, changes, seen = self.old, self.new, self.changes, self.seen
+        old_kinds, new_kinds = old.branches(old_node), new.branches(new_node)
+        if set(old_kinds) != set(new_kinds):
+            changes.append(f"{path}: type changed from {_kinds(old_kinds)} to {_kinds(new_kinds)}")
+        for kind in sorted(set(old_kinds) & set(new_kinds)):
+            old_values = _allowed_values(old_kinds[kind])
+            new_values = _allowed_values(new_kinds[kind])
+            if old_values != new_values:
+                changes.append(
+                    f"{path}: allowed values changed from {_values(old_values)} to "
+                    f"{_values(new_values)}"
+                )
+        if "object" in old_kinds and "object" in new_kinds:
+            for a in old_kinds["object"]:
+                for b in new_kinds["object"]:
+                    if (id(a), id(b)) not in seen:
+                        seen.add((id(a), id(b)))
+                        self.compare_objects(a, b, path)
+        if "array" in old_kinds and "array" in new_kinds:
+            old_items = old_kinds["array"][0].get("items", {})
+            new_items = new_kinds["array"][0].get("items", {})
+            self.compare(old_items, new_items, f"{path}[]")
+
+    def compare_objects(self, a: Mapping[str, Any], b: Mapping[str, Any], path: str) -> None:
+        changes = self.changes
+        old_props: Mapping[str, Any] = a.get("properties", {})
+        new_props: Mapping[str, Any] = b.get("properties", {})
+        old_required, new_required = set(a.get("required", ())), set(b.get("required", ()))
+        for name in old_props:
+            if name not in new_props:
+                changes.append(f"{path}.{name}: removed")
+        for name in sorted(new_required - old_required):
+            what = "became required" if name in old_props else "added as required"
+            changes.append(f"{path}.{name}: {what}")
+        for name, prop in old_props.items():
+            if name in new_props:
+                self.compare(prop, new_props[name], f"{path}.{name}")
+        old_extra, new_extra = a.get("additionalProperties"), b.get("additionalProperties")
+        if isinstance(old_extra, Mapping) and isinstance(new_extra, Mapping):
+            self.compare(old_extra, new_extra, f"{path}{{}}")
 
 
 def _kinds(kinds: Mapping[str, Any]) -> str:
