@@ -61,13 +61,13 @@ sys.path.insert(0, str(ROOT))
 import bench_parse  # noqa: E402  # benchmarks/ is on sys.path when run as a script
 import orjson  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
-from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from stream import codec, pipeline  # noqa: E402
 from stream.cli.tail import read_all  # noqa: E402
 from stream.intake import InputMessage  # noqa: E402
 from stream.kafka.embedded import EmbeddedBroker  # noqa: E402
 from stream.kafka.topics import client_kwargs, ensure_topics  # noqa: E402
+from stream.metrics import parse_exposition  # noqa: E402
 from stream.models import TeaserBatch  # noqa: E402
 from stream.settings import Settings  # noqa: E402
 from stream.testing.feed import FeedPage, crawl_feed, distinct_teasers  # noqa: E402
@@ -235,12 +235,7 @@ def scrape(worker: WorkerProcess) -> dict[str, float]:
     status, body = worker.get("/metrics")
     if status != 200:
         raise HarnessError(f"/metrics of {worker.base_url} answered {status}:\n{worker.log()}")
-    samples: dict[str, float] = {}
-    for family in text_string_to_metric_families(body.decode()):
-        for sample in family.samples:
-            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
-            samples[f"{sample.name}{{{labels}}}" if labels else sample.name] = sample.value
-    return samples
+    return parse_exposition(body.decode())
 
 
 class Profiler:

@@ -27,17 +27,15 @@ from typing import Any, Generic, Literal, TypeVar, overload
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import BaseModel, ValidationError
 
-from stream.errors import ConfigError, StreamError
+from stream.errors import ConfigError, InvalidRecord
 from stream.kafka.topics import client_kwargs
-from stream.models import Article, DeadLetter, Teaser
+from stream.models import OUTPUTS, OutputRecord
 from stream.settings import Settings
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
-#: What `subscribe` yields when the model comes from the topic name.
-OutputRecord = Article | Teaser | DeadLetter
 OnInvalid = Literal["raise", "skip"]
 
 START_TIMEOUT_S = 30.0
@@ -46,26 +44,9 @@ COMMIT_TIMEOUT_S = 30.0
 
 # The deterministic id of each output record: the same record delivered twice
 # carries the same id, which is what makes dedupe by id correct.
-_ID_FIELDS: tuple[tuple[type[BaseModel], str], ...] = (
-    (Article, "page_id"),
-    (Teaser, "teaser_id"),
-    (DeadLetter, "dead_letter_id"),
+_ID_FIELDS: tuple[tuple[type[BaseModel], str], ...] = tuple(
+    (output.model, output.id_field) for output in OUTPUTS
 )
-
-
-class InvalidRecord(StreamError):
-    """A record on the topic that does not match its model (or has no value)."""
-
-    reason = "invalid_record"
-
-    def __init__(
-        self, detail: str, *, topic: str, partition: int, offset: int, value: bytes | None
-    ) -> None:
-        super().__init__(f"{topic}[{partition}]@{offset}: {detail}")
-        self.topic = topic
-        self.partition = partition
-        self.offset = offset
-        self.value = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +88,7 @@ class RecentIds:
 def model_for_topic(topic: str, settings: Settings) -> type[OutputRecord]:
     """The model of an output topic, by the topic names in `settings`."""
     models: dict[str, type[OutputRecord]] = {
-        settings.topic_articles: Article,
-        settings.topic_teasers: Teaser,
-        settings.topic_dlq: DeadLetter,
+        getattr(settings, output.topic_setting): output.model for output in OUTPUTS
     }
     try:
         return models[topic]

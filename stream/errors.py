@@ -7,7 +7,10 @@ not retriable; a `StreamError` that is retriable may succeed when tried again.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from stream.models import DeadLetter
 
 
 class StreamError(Exception):
@@ -47,6 +50,14 @@ class NoArticle(InputError):
     reason = "no_article"
 
 
+class PageRejected(InputError):
+    """`stream parse`: the page would have been a dead letter; `letter` says why."""
+
+    def __init__(self, letter: DeadLetter) -> None:
+        super().__init__(f"{letter.reason}: {letter.detail}")
+        self.letter = letter
+
+
 #: Every dead-letter reason code, for docs, schemas and metric label values.
 INPUT_REASONS: tuple[str, ...] = tuple(
     cls.reason for cls in (EmptyInput, NotUtf8, BadEnvelope, TooLarge, NoArticle)
@@ -64,3 +75,59 @@ class ConfigError(StreamError):
     """Settings that cannot work together; the message says which and what to do."""
 
     reason = "config"
+
+
+# -- Kafka -------------------------------------------------------------------------
+
+
+class BrokerUnreachable(StreamError):
+    """No broker of the cluster answered a Metadata request."""
+
+    reason = "broker_unreachable"
+    retriable = True
+
+
+class DeliveryFailed(StreamError):
+    """An output was not acknowledged: committing the inputs behind it would lose it."""
+
+    reason = "delivery_failed"
+
+
+class InvalidRecord(StreamError):
+    """`stream.client`: a record on the topic that does not match its model (or has no value)."""
+
+    reason = "invalid_record"
+
+    def __init__(
+        self, detail: str, *, topic: str, partition: int, offset: int, value: bytes | None
+    ) -> None:
+        super().__init__(f"{topic}[{partition}]@{offset}: {detail}")
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.value = value
+
+
+# -- Contract ----------------------------------------------------------------------
+
+
+class SchemaError(StreamError):
+    """The schema files cannot be made from the models as they are."""
+
+    reason = "schema"
+
+
+class BreakingSchemaChange(SchemaError):
+    """A model change would break existing consumers of a record version."""
+
+    reason = "breaking_schema_change"
+
+    def __init__(self, file: str, changes: list[str]) -> None:
+        super().__init__(
+            f"{file}: the models changed incompatibly with the committed schema "
+            f"({'; '.join(changes)}). Bump the record's `schema` tag (e.g. article/1 -> "
+            "article/2) or make the change compatible (new fields optional, none removed "
+            "or retyped)."
+        )
+        self.file = file
+        self.changes = changes

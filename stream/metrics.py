@@ -30,6 +30,7 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
+from prometheus_client.parser import text_string_to_metric_families
 
 from stream.errors import INPUT_REASONS
 
@@ -42,6 +43,7 @@ __all__ = [
     "STAGE_BUCKETS",
     "TEASER_RESULTS",
     "Metrics",
+    "parse_exposition",
 ]
 
 #: The `Content-Type` of `Metrics.render()`, for the `/metrics` response.
@@ -265,3 +267,24 @@ class Metrics:
     def render(self) -> bytes:
         """Every metric of the registry in the Prometheus text format (`CONTENT_TYPE`)."""
         return generate_latest(self.registry)
+
+
+def parse_exposition(text: str, prefix: str = "") -> dict[str, float]:
+    """`name{labels}` -> value of every sample in a `/metrics` page whose name starts with `prefix`.
+
+    Labels are written as the page lists them (`stream_pages_total{outcome="parsed"}`),
+    so a key reads like the line it came from; a sample without labels is its name.
+    """
+    samples: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if not sample.name.startswith(prefix):
+                continue
+            labels = ",".join(f'{k}="{_escape(v)}"' for k, v in sample.labels.items())
+            samples[f"{sample.name}{{{labels}}}" if labels else sample.name] = sample.value
+    return samples
+
+
+def _escape(value: str) -> str:
+    # The parser unescapes label values; the key keeps the exposition's spelling.
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')

@@ -13,6 +13,7 @@ a schema version; removing, renaming or retyping a field needs the next version.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -190,9 +191,32 @@ class FreshBatch(_Record):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+#: What a consumer reads from an output topic.
+OutputRecord = Article | Teaser | DeadLetter
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One published record type: the one place that lists them (`OUTPUTS`)."""
+
+    #: Its name in the contract: the schema file `<name>.v<version>.json`.
+    name: str
+    model: type[OutputRecord]
+    #: The field that holds its deterministic id: a record seen twice has the same one.
+    id_field: str
+    #: The `Settings` field that names its topic.
+    topic_setting: str
+
+    @property
+    def tag(self) -> str:
+        return str(self.model.model_fields["schema_"].default)
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("article", Article, "page_id", "topic_articles"),
+    Output("teaser", Teaser, "teaser_id", "topic_teasers"),
+    Output("dead_letter", DeadLetter, "dead_letter_id", "topic_dlq"),
+)
+
 #: Every published record type by its `schema` tag.
-OUTPUT_MODELS: dict[str, type[BaseModel]] = {
-    "article/1": Article,
-    "teaser/1": Teaser,
-    "dead_letter/1": DeadLetter,
-}
+OUTPUT_MODELS: dict[str, type[BaseModel]] = {output.tag: output.model for output in OUTPUTS}

@@ -27,6 +27,7 @@ from stream.cli.produce import collect_pages, produce_pages
 from stream.cli.tail import read_all
 from stream.kafka.embedded import free_port
 from stream.kafka.topics import client_kwargs, ensure_topics
+from stream.metrics import parse_exposition
 from stream.settings import Settings
 from stream.testing.feed import FeedPage
 from tests.conftest import SAMPLE_000, SAMPLE_002
@@ -101,12 +102,8 @@ class WorkerProcess:
         raise AssertionError(f"{text!r} not in the worker's log after {timeout} s:\n{self.log()}")
 
     def metrics(self) -> dict[str, float]:
-        samples: dict[str, float] = {}
-        for line in self.get("/metrics")[1].decode().splitlines():
-            if line.startswith("stream_"):
-                name, _, value = line.rpartition(" ")
-                samples[name] = float(value)
-        return samples
+        """`name{labels}` -> value of the worker's stream_* samples."""
+        return parse_exposition(self.get("/metrics")[1].decode(), prefix="stream_")
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
         assert self.process is not None

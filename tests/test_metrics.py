@@ -16,6 +16,7 @@ from stream.metrics import (
     STAGES,
     TEASER_RESULTS,
     Metrics,
+    parse_exposition,
 )
 
 CONTRACT_METRICS = {
@@ -292,3 +293,40 @@ def test_rendered_text_passes_promtool_check_metrics(metrics: Metrics) -> None:
     expected = (0, b"")
     actual = (result.returncode, result.stdout + result.stderr)
     assert expected == actual
+
+
+# -- Reading the exposition back ---------------------------------------------------
+
+
+def test_parse_exposition_keys_each_sample_as_its_line_reads(metrics: Metrics) -> None:
+    metrics.page_parsed()
+    metrics.set_lag("pages.raw", 3, 7)
+    text = metrics.render().decode()
+    # What the demo and the test helpers used to do by hand: `name{labels} value` lines.
+    by_hand = {
+        line.rpartition(" ")[0]: float(line.rpartition(" ")[2])
+        for line in text.splitlines()
+        if line.startswith("stream_")
+    }
+
+    parsed = parse_exposition(text, prefix="stream_")
+
+    expected = (by_hand, 1.0, 7.0)
+    actual = (
+        parsed,
+        parsed['stream_pages_total{outcome="parsed"}'],
+        parsed['stream_consumer_lag{partition="3",topic="pages.raw"}'],
+    )
+    assert expected == actual
+
+
+def test_parse_exposition_keeps_every_family_without_a_prefix_and_escapes_labels() -> None:
+    text = (
+        "# TYPE up gauge\n"
+        "up 1\n"
+        "# TYPE odd gauge\n"
+        'odd{path="a\\\\b",say="\\"hi\\"",nl="x\\ny"} 2.5\n'
+    )
+
+    expected = {"up": 1.0, 'odd{path="a\\\\b",say="\\"hi\\"",nl="x\\ny"}': 2.5}
+    assert parse_exposition(text) == expected

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from stream import codec
 from stream.models import (
     OUTPUT_MODELS,
+    OUTPUTS,
     Article,
     Dateline,
     DeadLetter,
@@ -24,6 +25,7 @@ from stream.models import (
     Teaser,
     TeaserBatch,
 )
+from stream.settings import Settings
 
 T0 = dt.datetime(2026, 2, 11, 7, 30, 15, 123456, tzinfo=dt.UTC)
 T1 = dt.datetime(2026, 2, 11, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
@@ -152,6 +154,18 @@ def test_schema_tag_is_emitted_as_schema(record: BaseModel, tag: str) -> None:
 def test_output_models_are_keyed_by_their_schema_tag() -> None:
     for tag, model in OUTPUT_MODELS.items():
         assert tag == model.model_fields["schema_"].default
+
+
+def test_each_output_names_its_id_field_and_topic_setting() -> None:
+    settings = Settings.model_construct()
+    expected = [
+        ("article", Article, "page_id", "articles.parsed"),
+        ("teaser", Teaser, "teaser_id", "teasers.unique"),
+        ("dead_letter", DeadLetter, "dead_letter_id", "pages.dlq"),
+    ]
+    actual = [(o.name, o.model, o.id_field, getattr(settings, o.topic_setting)) for o in OUTPUTS]
+    assert expected == actual
+    assert all(o.id_field in o.model.model_fields for o in OUTPUTS)
 
 
 def test_page_envelope_keeps_unknown_keys() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, Field
 
@@ -330,35 +331,48 @@ def test_asyncapi_examples_validate_against_their_message_schemas() -> None:
 # -- YAML and the official AsyncAPI parser --------------------------------------------------
 
 
-def test_yaml_quotes_every_string_a_reader_could_take_for_something_else() -> None:
-    data = {
-        "plain": ["pages.raw", "text/plain", "$ref"],
-        "quoted": ["3.0.0", "null", "yes", "a: b", "#/x", "", " lead", "x\u2028y\u0085"],
-        "other": [None, True, 8, 0.5, {}, []],
-    }
+# Strings a YAML reader could take for something else (a number, a bool, null, a
+# comment, a mapping, a line break), next to ones that are plainly strings.
+TRICKY_YAML = {
+    "plain": ["pages.raw", "text/plain", "$ref"],
+    "quoted": ["3.0.0", "null", "yes", "a: b", "#/x", "", " lead", "x\u2028y\u0085"],
+    # Numbers in YAML 1.2 (what the AsyncAPI tools read) but not in PyYAML's YAML 1.1.
+    "yaml_1_2_numbers": ["1e3", "0o17", ".5", "0x1F", ".inf"],
+    "text": ["a\nb\n", " a\n b", "trail \n", "tab\there", "\x07bell", "\ufeffbom", "ä 😀"],
+    "other": [None, True, 8, 0.5, {}, []],
+}
 
-    assert dump_yaml(data) == (
-        "plain:\n"
-        "- pages.raw\n"
-        "- text/plain\n"
-        "- $ref\n"
-        "quoted:\n"
-        '- "3.0.0"\n'
-        '- "null"\n'
-        '- "yes"\n'
-        '- "a: b"\n'
-        '- "#/x"\n'
-        '- ""\n'
-        '- " lead"\n'
-        '- "x\\u2028y\\u0085"\n'
-        "other:\n"
-        "- null\n"
-        "- true\n"
-        "- 8\n"
-        "- 0.5\n"
-        "- {}\n"
-        "- []\n"
+
+def test_yaml_quotes_every_string_a_reader_could_take_for_something_else() -> None:
+    text = dump_yaml(TRICKY_YAML)
+
+    assert yaml.safe_load(text) == TRICKY_YAML
+    assert "- $ref\n" in text  # plain where plain is safe: the file stays readable
+
+
+def test_a_yaml_1_2_reader_reads_the_yaml_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "tricky.yaml"
+    path.write_text(dump_yaml(TRICKY_YAML), encoding="utf-8")
+    tool = asyncapi_tool()
+    node = shutil.which("node")
+    assert node is not None
+    read = (
+        "const y = require('js-yaml'); const fs = require('fs');"
+        "console.log(JSON.stringify(y.load(fs.readFileSync(process.argv[1], 'utf8'),"
+        " {schema: y.CORE_SCHEMA})))"
     )
+
+    result = subprocess.run(
+        [node, "-e", read, str(path)],
+        cwd=tool.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == TRICKY_YAML
 
 
 def asyncapi_tool() -> Path:

@@ -31,6 +31,7 @@ from stream.cli.tail import read_all
 from stream.errors import StreamError
 from stream.kafka.embedded import EmbeddedBroker, free_port
 from stream.kafka.topics import client_kwargs, ensure_topics
+from stream.metrics import parse_exposition
 from stream.parse import parse_page
 from stream.settings import Settings
 
@@ -180,13 +181,7 @@ def _wait_ready(settings: Settings, worker: subprocess.Popen[bytes]) -> None:
 def scrape(metrics_url: str) -> dict[str, float]:
     """`name{labels}` -> value for the stream_* samples of a /metrics page."""
     _, body = _get(metrics_url)
-    samples: dict[str, float] = {}
-    for line in body.decode().splitlines():
-        if line.startswith("stream_") and " " in line:
-            name, _, value = line.rpartition(" ")
-            with contextlib.suppress(ValueError):
-                samples[name] = float(value)
-    return samples
+    return parse_exposition(body.decode(), prefix="stream_")
 
 
 def _wait_drained(metrics_url: str, *, sightings: int, pages: int) -> dict[str, float]:

@@ -16,9 +16,8 @@ from typing import Any
 import orjson
 
 from stream.cli.produce import PAGE_SUFFIXES, encode_page
-from stream.errors import InputError, StreamError
+from stream.errors import PageRejected, StreamError
 from stream.intake import InputMessage
-from stream.models import DeadLetter
 from stream.pipeline import Pipeline, TeaserEnricher
 from stream.settings import Settings
 
@@ -48,14 +47,6 @@ def parse_file(path: Path, settings: Settings, *, enrich: bool = False) -> dict[
         "article": result.article.model_dump(mode="json", by_alias=True),
         "teasers": [t.model_dump(mode="json", by_alias=True) for t in pipeline.outputs.teasers],
     }
-
-
-class PageRejected(InputError):
-    """The page would have been a dead letter; `letter` says why."""
-
-    def __init__(self, letter: DeadLetter) -> None:
-        super().__init__(f"{letter.reason}: {letter.detail}")
-        self.letter = letter
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:

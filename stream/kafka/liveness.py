@@ -39,7 +39,7 @@ from aiokafka.conn import create_conn
 from aiokafka.protocol.metadata import MetadataRequest
 from faust.transport.drivers.aiokafka import Producer as AIOKafkaProducer
 
-from stream.errors import BrokerError, StreamError
+from stream.errors import BrokerError, BrokerUnreachable, DeliveryFailed
 from stream.kafka.topics import client_kwargs
 from stream.settings import Settings
 
@@ -51,19 +51,6 @@ PROBE_TIMEOUT_S = 2.0
 # that raised; EX_TEMPFAIL for a cluster that went away (try again later).
 EXIT_DELIVERY_FAILED = 70
 EXIT_BROKER_LOST = 75
-
-
-class BrokerUnreachable(StreamError):
-    """No broker of the cluster answered a Metadata request."""
-
-    reason = "broker_unreachable"
-    retriable = True
-
-
-class DeliveryFailed(StreamError):
-    """An output was not acknowledged: committing the inputs behind it would lose it."""
-
-    reason = "delivery_failed"
 
 
 def addresses(bootstrap_servers: str) -> list[tuple[str, int]]:

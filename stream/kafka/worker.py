@@ -25,15 +25,16 @@ import faust
 from faust.auth import SASLCredentials, SSLCredentials
 from faust.types import EventT
 from faust.web import Request, Response, View
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
+from prometheus_client import CollectorRegistry
 
 from stream import codec, identity, pipeline
 from stream._faust import transport
 from stream.enrich import PeopleIndex
+from stream.errors import BrokerUnreachable
 from stream.intake import InputMessage
 from stream.kafka import liveness
 from stream.kafka.topics import ssl_context
-from stream.metrics import Metrics
+from stream.metrics import CONTENT_TYPE, Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
 from stream.settings import Settings
 
@@ -318,7 +319,7 @@ class Worker:
             self.metrics.set_dedup_state_keys(len(seen))
             self.metrics.set_ready(bool(self.readiness()["ready"]))
             # aiohttp refuses a charset in `content_type=`; the header carries it whole.
-            return view.bytes(self.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+            return view.bytes(self.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
         @app.page("/healthz")
         async def healthz(view: View, request: Request) -> Response:
@@ -385,7 +386,7 @@ class Worker:
         started = time.monotonic()
         try:
             await liveness.probe(self.settings, self.bootstrap_servers)
-        except liveness.BrokerUnreachable as unreachable:
+        except BrokerUnreachable as unreachable:
             now = time.monotonic()
             first = watch.reachable
             watch.failed(started, unreachable.detail)
