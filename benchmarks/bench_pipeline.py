@@ -65,9 +65,11 @@ from prometheus_client.parser import text_string_to_metric_families  # noqa: E40
 
 from stream import codec, pipeline  # noqa: E402
 from stream.cli.tail import read_all  # noqa: E402
+from stream.dedup import RecentlyForwarded, first_sightings, record_seen, route_sightings  # noqa: E402
 from stream.intake import InputMessage  # noqa: E402
+from stream.kafka.connection import client_kwargs  # noqa: E402
 from stream.kafka.embedded import EmbeddedBroker  # noqa: E402
-from stream.kafka.topics import client_kwargs, ensure_topics  # noqa: E402
+from stream.kafka.topics import ensure_topics  # noqa: E402
 from stream.models import TeaserBatch  # noqa: E402
 from stream.settings import Settings  # noqa: E402
 from stream.testing.feed import FeedPage, crawl_feed, distinct_teasers  # noqa: E402
@@ -859,7 +861,7 @@ def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
     for message in inputs[:20]:  # warm-up: regex compilation, the gazetteer, caches
         pipeline.process_page(message, settings, now=now)
     seen: dict[str, Any] = {}
-    forwarded = pipeline.RecentlyForwarded(settings.forward_cache_teasers, ttl_s=3_600.0)
+    forwarded = RecentlyForwarded(settings.forward_cache_teasers, ttl_s=3_600.0)
     enricher = pipeline.TeaserEnricher({}, threshold=settings.near_duplicate_threshold)
     parse: list[float] = []
     codec_us: list[float] = []
@@ -876,11 +878,9 @@ def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
 
         def dedup_page(r: pipeline.PageResult = result) -> tuple[Any, list[Any]]:
             # Routing past the forward cache, then the owner's check and record.
-            batches, _ = pipeline.route_sightings(
-                [r], partitions=settings.partitions, forwarded=forwarded
-            )
-            fresh = pipeline.first_sightings(batches.values(), seen)
-            pipeline.record_seen(seen, fresh, time.time())
+            batches, _ = route_sightings([r], partitions=settings.partitions, forwarded=forwarded)
+            fresh = first_sightings(batches.values(), seen)
+            record_seen(seen, fresh, time.time())
             return batches, fresh
 
         batches, fresh = timed(dedup_page, dedup)

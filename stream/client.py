@@ -28,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import BaseModel, ValidationError
 
 from stream.errors import ConfigError, StreamError
-from stream.kafka.topics import client_kwargs
+from stream.kafka.connection import client_kwargs
 from stream.models import Article, DeadLetter, Teaser
 from stream.settings import Settings
 
