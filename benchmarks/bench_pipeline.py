@@ -64,9 +64,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa:
 
 from stream import codec, pipeline  # noqa: E402
 from stream.cli.tail import read_all  # noqa: E402
+from stream.dedup import RecentlyForwarded, first_sightings, record_seen, route_sightings  # noqa: E402
 from stream.intake import InputMessage  # noqa: E402
+from stream.kafka.connection import client_kwargs  # noqa: E402
 from stream.kafka.embedded import EmbeddedBroker  # noqa: E402
-from stream.kafka.topics import client_kwargs, ensure_topics  # noqa: E402
+from stream.kafka.topics import ensure_topics  # noqa: E402
 from stream.metrics import parse_exposition  # noqa: E402
 from stream.models import TeaserBatch  # noqa: E402
 from stream.settings import Settings  # noqa: E402
@@ -201,9 +203,8 @@ def cpu_seconds(pid: int | None) -> float:
 
 
 def broker_pid(broker: EmbeddedBroker) -> int | None:
-    # EmbeddedBroker keeps no public pid; the broker's CPU is half the story on Tansu.
-    process = broker._process
-    return process.pid if process is not None else None
+    # The broker's CPU is half the story on Tansu.
+    return broker.pid
 
 
 @dataclass
@@ -854,7 +855,7 @@ def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
     for message in inputs[:20]:  # warm-up: regex compilation, the gazetteer, caches
         pipeline.process_page(message, settings, now=now)
     seen: dict[str, Any] = {}
-    forwarded = pipeline.RecentlyForwarded(settings.forward_cache_teasers, ttl_s=3_600.0)
+    forwarded = RecentlyForwarded(settings.forward_cache_teasers, ttl_s=3_600.0)
     enricher = pipeline.TeaserEnricher({}, threshold=settings.near_duplicate_threshold)
     parse: list[float] = []
     codec_us: list[float] = []
@@ -871,11 +872,9 @@ def measure_stages(feed: Feed, options: Options) -> dict[str, Any]:
 
         def dedup_page(r: pipeline.PageResult = result) -> tuple[Any, list[Any]]:
             # Routing past the forward cache, then the owner's check and record.
-            batches, _ = pipeline.route_sightings(
-                [r], partitions=settings.partitions, forwarded=forwarded
-            )
-            fresh = pipeline.first_sightings(batches.values(), seen)
-            pipeline.record_seen(seen, fresh, time.time())
+            batches, _ = route_sightings([r], partitions=settings.partitions, forwarded=forwarded)
+            fresh = first_sightings(batches.values(), seen)
+            record_seen(seen, fresh, time.time())
             return batches, fresh
 
         batches, fresh = timed(dedup_page, dedup)

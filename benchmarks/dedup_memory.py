@@ -10,7 +10,7 @@ It builds the worker's own `teasers-seen` table (`stream.kafka.worker.Worker`, w
 to nothing until started) and takes the store faust would give it, so keys and
 values are held exactly as in the worker: a dict of str -> float for `memory://`,
 faust's JSON key/value serialization into one RocksDB per partition for
-`rocksdb://`. Ids are written through `stream.pipeline.record_seen`, a few per call
+`rocksdb://`. Ids are written through `stream.dedup.record_seen`, a few per call
 as the sightings agent does (about `new_per_page` new teasers per page, spread
 over the partitions), so if the stored representation changes, this follows it.
 Prints one JSON object.
@@ -27,7 +27,6 @@ import shutil
 import sys
 import tempfile
 import time
-import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,9 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from faust.streams import _current_event  # noqa: E402
-
-from stream import identity, pipeline  # noqa: E402
+from stream import dedup, identity  # noqa: E402
+from stream._faust import events as faust_events  # noqa: E402
+from stream._faust import state  # noqa: E402
 from stream.kafka.worker import Worker  # noqa: E402
 from stream.models import Sighting  # noqa: E402
 from stream.settings import Settings  # noqa: E402
@@ -105,11 +104,8 @@ def record(store: Any, batch: list[Sighting], partitions: int, per_call: int) ->
         for sighting in batch[start : start + per_call]:
             page[identity.partition_for(sighting.teaser_id, partitions)].append(sighting)
         for partition, fresh in page.items():
-            token = _current_event.set(weakref.ref(events[partition]))  # type: ignore[arg-type]
-            try:
-                pipeline.record_seen(store, fresh, time.time())
-            finally:
-                _current_event.reset(token)
+            with faust_events.in_event(events[partition]):
+                dedup.record_seen(store, fresh, time.time())
 
 
 def measure(store_name: str, teasers: int, *, partitions: int, per_call: int) -> dict[str, Any]:
@@ -156,9 +152,7 @@ def _count(store: Any, store_name: str) -> int:
     """Keys the store holds, read back from it: a lost write must not pass unseen."""
     if store_name == "memory":
         return len(store.data)
-    # faust's `len()` counts only partitions the (unstarted) assignor calls active.
-    # An Rdict iterates over (key, value) pairs; `keys()` reads only the keys.
-    return sum(sum(1 for _ in db.keys()) for db in store._dbs.values())  # noqa: SIM118
+    return state.stored_keys(store)
 
 
 def _disk_bytes(path: Path) -> int:

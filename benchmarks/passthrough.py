@@ -29,7 +29,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.structs import TopicPartition  # noqa: E402
 
 from stream.errors import ConfigError  # noqa: E402
-from stream.kafka.topics import client_kwargs  # noqa: E402
+from stream.kafka.connection import client_kwargs  # noqa: E402
 from stream.settings import Settings  # noqa: E402
 
 FETCH_BYTES = 4_194_304

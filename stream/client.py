@@ -28,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import BaseModel, ValidationError
 
 from stream.errors import ConfigError, InvalidRecord
-from stream.kafka.topics import client_kwargs
+from stream.kafka.connection import client_kwargs
 from stream.models import OUTPUTS, OutputRecord
 from stream.settings import Settings
 

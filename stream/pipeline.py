@@ -1,6 +1,6 @@
 """The whole pipeline as plain functions: the seam between Kafka and the pure core.
 
-The faust agents in `app` only decode, call these, and send. Each stage is a
+The faust agents in `stream.kafka.worker` only decode, call these, and send. Each stage is a
 function of plain data plus injected state (a mapping for the dedup store, the
 enricher's store), so the complete behaviour, from raw message bytes to the
 records that would be published, runs in tests without a broker. `Pipeline`
@@ -9,12 +9,9 @@ composes the stages in one process for tests, `stream parse` and benchmarks.
 Stages, in the order a page flows through them:
 
 1. `process_page`: message -> article (or dead letter) and the page's teasers.
-   `route_sightings`: the teasers of a group of pages -> their sightings batched
-   by partition of `teasers.sightings` (`identity.partition_for`), without the
-   ones this worker forwarded lately (`RecentlyForwarded`).
-2. `first_sightings` / `record_seen`: a batch + the dedup store -> the sightings
-   never seen before. The caller publishes them, waits for the broker's ack, and
-   only then records them, so a crash can repeat a teaser but never lose one.
+2. Exact dedup (`stream.dedup`): the teasers of a group of pages -> their
+   sightings batched by owning partition, then, against the dedup store, the
+   sightings never seen before.
 3. `TeaserEnricher.enrich`: a first sighting -> the enriched `Teaser`.
 """
 
@@ -22,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from stream import codec, identity, intake
+from stream import codec, dedup, identity, intake
 from stream.enrich import PeopleIndex, article_entities, enrich_teaser, resolve_place
 from stream.enrich.neardup import NearDuplicateIndex
 from stream.errors import InputError
@@ -152,97 +149,7 @@ def _records(result: PageResult, partitions: int) -> Iterator[BaseModel]:
     """What the page alone would publish; built only if `check_fits` needs them."""
     assert result.article is not None
     yield result.article
-    yield from route_sightings([result], partitions=partitions)[0].values()
-
-
-class RecentlyForwarded:
-    """The teaser ids this worker sent on to their dedup owner lately.
-
-    A site repeats its ~100 teasers on every page, so almost every sighting is one
-    the worker has already sent on. Dropping those here, before they become
-    messages, keeps the sightings hop to the few new teasers per page. It can only
-    drop a repeat: the owner decided that id when it first arrived, and anything
-    forgotten here (restart, eviction, expiry) costs one sighting the owner drops.
-    Ids are kept in forwarding order, so eviction and expiry both pop the oldest;
-    entries expire within the dedup retention, so an id the owner has expired is
-    sent on again and can be new again.
-    """
-
-    def __init__(self, capacity: int, ttl_s: float) -> None:
-        self.capacity = capacity
-        self.ttl_s = ttl_s
-        self._at: dict[str, float] = {}
-
-    def is_repeat(self, teaser_id: str, now: float) -> bool:
-        """True if `teaser_id` was forwarded within the TTL; else note it as forwarded now."""
-        at = self._at.get(teaser_id)
-        if at is not None and now - at < self.ttl_s:
-            return True
-        if self.capacity <= 0:
-            return False
-        self._at.pop(teaser_id, None)
-        self._at[teaser_id] = now
-        self._trim(now)
-        return False
-
-    def _trim(self, now: float) -> None:
-        at = self._at
-        while at:
-            oldest, when = next(iter(at.items()))
-            if len(at) <= self.capacity and now - when < self.ttl_s:
-                return
-            del at[oldest]
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-
-def route_sightings(
-    results: Iterable[PageResult],
-    *,
-    partitions: int,
-    forwarded: RecentlyForwarded | None = None,
-    now: float | None = None,
-) -> tuple[dict[int, TeaserBatch], int]:
-    """The pages' sightings as one batch per partition of `teasers.sightings`, and
-    how many were dropped as repeats (of the group, or forwarded lately).
-
-    Within the group a teaser is one sighting, that of the earliest page; a batch's
-    `page_timestamp` is its earliest page's, so the latency metric errs high.
-    """
-    now = time.time() if now is None else now
-    routed: dict[int, dict[str, Sighting]] = {}
-    oldest: dict[int, dt.datetime] = {}
-    dropped = 0
-    for result in results:
-        article = result.article
-        if article is None:
-            continue
-        for tid, teaser in result.teasers.items():
-            partition = identity.partition_for(tid, partitions)
-            bucket = routed.setdefault(partition, {})
-            if tid in bucket or (forwarded is not None and forwarded.is_repeat(tid, now)):
-                dropped += 1
-                continue
-            bucket[tid] = Sighting(
-                teaser_id=tid,
-                headline=teaser.headline,
-                lead=teaser.lead,
-                page_id=article.page_id,
-                url=article.url,
-                seen_at=article.parsed_at,
-            )
-            if result.timestamp is not None:
-                earliest = oldest.get(partition)
-                oldest[partition] = min(earliest or result.timestamp, result.timestamp)
-    batches = {
-        partition: TeaserBatch(
-            sightings=list(sightings.values()), page_timestamp=oldest.get(partition)
-        )
-        for partition, sightings in sorted(routed.items())
-        if sightings
-    }
-    return batches, dropped
+    yield from dedup.route_sightings([result], partitions=partitions)[0].values()
 
 
 def _dead_letter(
@@ -270,40 +177,6 @@ def encoded_within(batch: TeaserBatch | FreshBatch, limit: int) -> list[bytes]:
         *encoded_within(batch.model_copy(update={name: items[:half]}), limit),
         *encoded_within(batch.model_copy(update={name: items[half:]}), limit),
     ]
-
-
-def first_sightings(batches: Iterable[TeaserBatch], seen: Mapping[str, Any]) -> list[Sighting]:
-    """Stage 2a. The sightings whose teaser id the store has not seen, each id once
-    (the earliest, when the batches repeat one)."""
-    fresh: dict[str, Sighting] = {}
-    for batch in batches:
-        for sighting in batch.sightings:
-            tid = sighting.teaser_id
-            if tid not in fresh and tid not in seen:
-                fresh[tid] = sighting
-    return list(fresh.values())
-
-
-def oldest_timestamp(batches: Iterable[TeaserBatch]) -> dt.datetime | None:
-    """The earliest page timestamp of the batches, for the latency metric."""
-    return min((b.page_timestamp for b in batches if b.page_timestamp is not None), default=None)
-
-
-def record_seen(seen: MutableMapping[str, Any], sightings: Iterable[Sighting], at: float) -> None:
-    """Stage 2b. Call only after the first sightings were published and acknowledged."""
-    for sighting in sightings:
-        seen[sighting.teaser_id] = at
-
-
-def expired_keys(
-    seen: Mapping[str, Any], keys: Iterable[str], *, now: float, retention_s: float
-) -> Iterator[str]:
-    """The keys among `keys` first seen longer than `retention_s` ago."""
-    horizon = now - retention_s
-    for key in keys:
-        first_seen = seen.get(key)
-        if first_seen is not None and first_seen < horizon:
-            yield key
 
 
 def teaser_of(sighting: Sighting) -> Teaser:
@@ -353,8 +226,8 @@ class Pipeline:
             return result
         assert result.article is not None
         self.outputs.articles.append(result.article)
-        batches, _ = route_sightings([result], partitions=self.settings.partitions)
-        fresh = first_sightings(batches.values(), self.seen)
+        batches, _ = dedup.route_sightings([result], partitions=self.settings.partitions)
+        fresh = dedup.first_sightings(batches.values(), self.seen)
         self.outputs.repeats += sum(len(b.sightings) for b in batches.values()) - len(fresh)
         # Batches group sightings by partition; people read teasers in page order.
         order = {tid: i for i, tid in reversed(list(enumerate(result.article.teaser_ids)))}
@@ -364,7 +237,7 @@ class Pipeline:
             if self.enricher is not None:
                 teaser = self.enricher.enrich(teaser)
             self.outputs.teasers.append(teaser)
-        record_seen(self.seen, fresh, time.time())
+        dedup.record_seen(self.seen, fresh, time.time())
         return result
 
 

@@ -25,8 +25,9 @@ from aiokafka import AIOKafkaProducer
 
 from stream.cli.produce import collect_pages, produce_pages
 from stream.cli.tail import read_all
+from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import free_port
-from stream.kafka.topics import client_kwargs, ensure_topics
+from stream.kafka.topics import ensure_topics
 from stream.metrics import parse_exposition
 from stream.settings import Settings
 from stream.testing.feed import FeedPage

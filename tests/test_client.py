@@ -30,7 +30,8 @@ from stream.client import (
 )
 from stream.codec import dumps
 from stream.errors import ConfigError
-from stream.kafka.topics import client_kwargs, ensure_topics
+from stream.kafka.connection import client_kwargs
+from stream.kafka.topics import ensure_topics
 from stream.models import Article, DeadLetter, Teaser
 from stream.settings import Settings
 

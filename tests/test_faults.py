@@ -25,9 +25,9 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import EmbeddedBroker, free_port
-from stream.kafka.liveness import EXIT_BROKER_LOST
-from stream.kafka.topics import client_kwargs
+from stream.kafka.exits import EXIT_BROKER_LOST
 from stream.settings import Settings
 from stream.testing.feed import FeedPage, crawl_feed
 from tests.kafka_helpers import (

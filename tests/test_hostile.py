@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stream import codec, intake, pipeline
+from stream import codec, dedup, intake, pipeline
 from stream.errors import INPUT_REASONS, InputError, NotUtf8
 from stream.intake import TRUNCATION_MARKER, InputMessage
 from stream.pipeline import PageResult
@@ -45,7 +45,7 @@ def assert_publishable(result: PageResult, limit: int = SETTINGS.max_page_bytes)
     if result.dead_letter is not None:
         assert result.dead_letter.reason in INPUT_REASONS
         assert result.teasers == {}
-    batches, _ = pipeline.route_sightings([result], partitions=SETTINGS.partitions)
+    batches, _ = dedup.route_sightings([result], partitions=SETTINGS.partitions)
     records = [result.article, result.dead_letter, *batches.values()]
     for record in records:
         if record is not None:

@@ -1,4 +1,5 @@
-"""stream.kafka.liveness: waiting for Kafka, the broker watch, the delivery guard before commits."""
+"""stream.kafka.watch and stream.kafka.delivery: waiting for Kafka, the broker watch, the
+delivery guard before commits."""
 
 from __future__ import annotations
 
@@ -8,31 +9,10 @@ import logging
 import pytest
 
 from stream.errors import BrokerError
+from stream.kafka.delivery import DeliveryFailed, DeliveryGuard
 from stream.kafka.embedded import EmbeddedBroker, free_port
-from stream.kafka.liveness import (
-    BrokerUnreachable,
-    BrokerWatch,
-    DeliveryFailed,
-    DeliveryGuard,
-    addresses,
-    probe,
-    wait_for_kafka,
-)
+from stream.kafka.watch import BrokerUnreachable, BrokerWatch, probe, wait_for_kafka
 from stream.settings import Settings
-
-
-def test_addresses_parse_hosts_ports_and_default_port() -> None:
-    assert addresses("a:1, kafka://b:2,c,[::1]:3") == [
-        ("a", 1),
-        ("b", 2),
-        ("c", 9092),
-        ("::1", 3),
-    ]
-
-
-def test_addresses_refuse_an_empty_list() -> None:
-    with pytest.raises(BrokerError, match="no broker address"):
-        addresses(" , ")
 
 
 def test_watch_is_reachable_until_a_probe_fails_and_expires_after_the_limit() -> None:
@@ -84,7 +64,7 @@ async def test_wait_for_kafka_logs_each_attempt_and_returns_once_it_answers(
             raise answer
         return answer
 
-    with caplog.at_level(logging.INFO, logger="stream.kafka.liveness"):
+    with caplog.at_level(logging.INFO, logger="stream.kafka.watch"):
         attempts = await wait_for_kafka(
             Settings(), "k:1", give_up_after_s=60, check=check, clock=clock, sleep=clock.sleep
         )

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from stream import codec, identity, pipeline
+from stream import codec, dedup, identity, pipeline
 from stream.intake import InputMessage
 from stream.models import TeaserBatch
 from stream.pipeline import Pipeline, TeaserEnricher
@@ -35,7 +35,7 @@ def test_both_samples_twice_give_201_unique_teasers_4_articles_and_201_repeats()
 
 
 def _batches(*results: pipeline.PageResult) -> dict[int, TeaserBatch]:
-    return pipeline.route_sightings(results, partitions=8)[0]
+    return dedup.route_sightings(results, partitions=8)[0]
 
 
 def test_batches_route_each_teaser_id_to_its_partition_once() -> None:
@@ -56,7 +56,7 @@ def test_a_group_of_pages_routes_a_shared_teaser_once_from_its_earliest_page() -
     second = pipeline.process_page(
         page(SAMPLE_000, headers=(("url", b"https://x/2"),), timestamp=later), SETTINGS, now=later
     )
-    batches, repeats = pipeline.route_sightings([first, second], partitions=8)
+    batches, repeats = dedup.route_sightings([first, second], partitions=8)
     assert repeats == 101
     sightings = [s for b in batches.values() for s in b.sightings]
     assert len(sightings) == len(first.teasers) == 101  # no id twice
@@ -65,11 +65,11 @@ def test_a_group_of_pages_routes_a_shared_teaser_once_from_its_earliest_page() -
 
 
 def test_recently_forwarded_teasers_are_dropped_before_routing() -> None:
-    forwarded = pipeline.RecentlyForwarded(1_000, ttl_s=60)
+    forwarded = dedup.RecentlyForwarded(1_000, ttl_s=60)
     result = pipeline.process_page(page(SAMPLE_000), SETTINGS, now=NOW)
 
     def route(now: float) -> tuple[int, int]:
-        batches, dropped = pipeline.route_sightings(
+        batches, dropped = dedup.route_sightings(
             [result], partitions=8, forwarded=forwarded, now=now
         )
         return sum(len(b.sightings) for b in batches.values()), dropped
@@ -81,12 +81,12 @@ def test_recently_forwarded_teasers_are_dropped_before_routing() -> None:
 
 
 def test_recently_forwarded_keeps_at_most_its_capacity_newest_first() -> None:
-    forwarded = pipeline.RecentlyForwarded(3, ttl_s=60)
+    forwarded = dedup.RecentlyForwarded(3, ttl_s=60)
     assert not any(forwarded.is_repeat(t, now=0.0) for t in "abcd")
     assert len(forwarded) == 3
     assert not forwarded.is_repeat("a", now=1.0)  # evicted: forwarded again
     assert forwarded.is_repeat("d", now=1.0)
-    assert not pipeline.RecentlyForwarded(0, ttl_s=60).is_repeat("a", now=0.0)
+    assert not dedup.RecentlyForwarded(0, ttl_s=60).is_repeat("a", now=0.0)
 
 
 def test_article_carries_teaser_ids_in_page_order_and_metadata() -> None:
@@ -126,11 +126,11 @@ def test_first_sightings_are_only_recorded_when_the_caller_says_so() -> None:
         iter(_batches(pipeline.process_page(page(SAMPLE_002), SETTINGS, now=NOW)).values())
     )
     seen: dict[str, float] = {}
-    fresh = pipeline.first_sightings([batch], seen)
+    fresh = dedup.first_sightings([batch], seen)
     assert fresh == batch.sightings
     assert seen == {}  # publishing comes first; a crash here loses nothing
-    pipeline.record_seen(seen, fresh, 1.0)
-    assert pipeline.first_sightings([batch], seen) == []
+    dedup.record_seen(seen, fresh, 1.0)
+    assert dedup.first_sightings([batch], seen) == []
 
 
 def test_first_sightings_of_several_batches_name_each_new_id_once_earliest_first() -> None:
@@ -140,15 +140,15 @@ def test_first_sightings_of_several_batches_name_each_new_id_once_earliest_first
     later = batch.model_copy(
         update={"sightings": [s.model_copy(update={"url": "later"}) for s in batch.sightings]}
     )
-    fresh = pipeline.first_sightings([batch, later], {batch.sightings[0].teaser_id: 1.0})
+    fresh = dedup.first_sightings([batch, later], {batch.sightings[0].teaser_id: 1.0})
     assert fresh == batch.sightings[1:]
 
 
 def test_expired_keys_are_those_first_seen_before_the_retention() -> None:
     seen = {"old": 100.0, "new": 900.0}
-    assert list(
-        pipeline.expired_keys(seen, ["old", "new", "gone"], now=1000.0, retention_s=500)
-    ) == ["old"]
+    assert list(dedup.expired_keys(seen, ["old", "new", "gone"], now=1000.0, retention_s=500)) == [
+        "old"
+    ]
 
 
 def test_replayed_teaser_keeps_the_near_duplicate_verdict_it_had() -> None:

@@ -1,4 +1,4 @@
-"""The end of a rebalance, driven through faust's own recovery code, without a broker.
+"""A rebalance, driven through faust's own assignment and recovery code, without a broker.
 
 faust resumes the stream partitions before it seeks them to their committed offsets
 and clears the agents' queues: records fetched in between were cleared, and counted
@@ -52,12 +52,17 @@ async def test_stream_partitions_resume_only_after_the_seek_and_the_queue_clear(
     async def fetcher_start() -> None:
         pass
 
+    async def app_on_assigned(assigned: set[TP], generation_id: int) -> None:
+        # The App's callback, which starts table recovery: what is fetched meanwhile.
+        active["recovery"] = set(consumer._get_active_partitions())
+
     consumer.perform_seek = perform_seek
     app.flow_control.resume = flow_control_resume
     app._fetcher.maybe_start = fetcher_start
-    # What faust's on_partitions_assigned does, after stream's hold on new streams.
-    consumer.hold_new_streams(streams | changelogs)
-    consumer._set_active_tps(streams | changelogs)
+    consumer._on_partitions_assigned = app_on_assigned
+    # faust's own on_partitions_assigned, behind stream's hold on new streams.
+    await consumer.on_partitions_assigned(streams | changelogs)
+    assert active["recovery"] == changelogs, "streams fetched during recovery"
     assert consumer._get_active_partitions() == changelogs, "streams fetched during recovery"
 
     await app.tables.recovery.on_recovery_completed(app.consumer_generation_id)

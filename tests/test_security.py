@@ -34,9 +34,8 @@ from pydantic import ValidationError
 from stream import enrich, pipeline
 from stream.errors import ConfigError
 from stream.intake import TRUNCATION_MARKER, InputMessage
+from stream.kafka.connection import client_kwargs, faust_credentials
 from stream.kafka.embedded import free_port
-from stream.kafka.topics import client_kwargs
-from stream.kafka.worker import credentials
 from stream.parse import parse_page
 from stream.settings import Settings
 from tests.conftest import SAMPLE_002
@@ -216,11 +215,12 @@ def test_sasl_and_ssl_settings_pass_through_to_the_kafka_clients() -> None:
     assert kwargs["sasl_plain_username"] == "svc-stream"
     assert kwargs["sasl_plain_password"] == SECRET
     assert kwargs["ssl_context"] is not None
-    faust_credentials = credentials(settings)
-    assert faust_credentials.password == SECRET
-    assert faust_credentials.username == "svc-stream"
-    assert str(faust_credentials.protocol.value) == "SASL_SSL"
-    assert SECRET not in repr(faust_credentials)
+    credentials = faust_credentials(settings)
+    assert credentials is not None
+    assert credentials.password == SECRET
+    assert credentials.username == "svc-stream"
+    assert str(credentials.protocol.value) == "SASL_SSL"
+    assert SECRET not in repr(credentials)
 
 
 def test_secret_never_shows_in_repr_str_or_json_dumps() -> None:
@@ -256,6 +256,12 @@ def test_secret_never_shows_in_a_validation_error_of_another_field(
 def test_missing_sasl_password_error_names_the_variables_not_a_value() -> None:
     with pytest.raises(ConfigError, match="STREAM_SASL_USERNAME and STREAM_SASL_PASSWORD"):
         client_kwargs(_sasl_settings(sasl_password=None), "kafka-1:9093")
+
+
+def test_faust_credentials_refuse_sasl_without_a_password_like_the_clients() -> None:
+    # The worker's faust connection used to skip this check and connect without one.
+    with pytest.raises(ConfigError, match="STREAM_SASL_USERNAME and STREAM_SASL_PASSWORD"):
+        faust_credentials(_sasl_settings(sasl_password=None))
 
 
 # -- A real worker -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """faust's Kafka transport, adjusted for two things the embedded broker does differently,
-and the one faust hook a group of events needs (`in_event`).
+and for one faust bug every broker has.
 
 1. Fetch wait. faust's aiokafka driver hard-codes `fetch_max_wait_ms=1500`. Apache
    Kafka answers a long-poll fetch as soon as any partition in it has data, so
@@ -27,23 +27,22 @@ or, on another partition, never passes them again (the partition stalls).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import aiokafka
 import faust
 from aiokafka import TopicPartition
-from faust import streams
 from faust.transport.drivers import aiokafka as driver
-from faust.types import TP, EventT
+from faust.types import TP
 
 log = logging.getLogger(__name__)
 
-PROBE_TIMEOUT_S = 10.0
+# How long a worker reads the last batch of each changelog partition to find its
+# true end (`true_end_offsets`) before it falls back to the broker's end offsets.
+LAST_BATCH_READ_TIMEOUT_S = 10.0
 
 
 async def true_end_offsets(
@@ -61,7 +60,7 @@ async def true_end_offsets(
     probe.assign(list(pending))
     for tp, key in pending.items():
         probe.seek(tp, ends[key] - 1)
-    deadline = time.monotonic() + PROBE_TIMEOUT_S
+    deadline = time.monotonic() + LAST_BATCH_READ_TIMEOUT_S
     while pending and time.monotonic() < deadline:
         fetched = await probe.getmany(*pending, timeout_ms=200)
         for tp, records in fetched.items():
@@ -73,25 +72,9 @@ async def true_end_offsets(
         log.warning(
             "could not read the last batch of %s within %.0f s; using the broker's end offsets",
             ", ".join(f"{tp.topic}[{tp.partition}]" for tp in pending),
-            PROBE_TIMEOUT_S,
+            LAST_BATCH_READ_TIMEOUT_S,
         )
     return ends
-
-
-@contextlib.contextmanager
-def in_event(event: EventT[Any]) -> Iterator[None]:
-    """Table reads and writes in this block belong to `event`'s partition.
-
-    faust takes a table's changelog partition, and rocksdb its partition database,
-    from the event being processed, which it keeps in a context variable. A body
-    that handles a group of events (`take_events`) must say which event it is
-    working for; faust has no public way to, hence its private variable here.
-    """
-    token = streams._current_event.set(weakref.ref(event))
-    try:
-        yield
-    finally:
-        streams._current_event.reset(token)
 
 
 class _ConsumerThread(driver.AIOKafkaConsumerThread):
@@ -113,14 +96,12 @@ class _ConsumerThread(driver.AIOKafkaConsumerThread):
 
     async def _started_probe(self) -> aiokafka.AIOKafkaConsumer:
         if self._probe is None:
-            conf = self.app.conf
-            transport = cast(driver.Transport, self.transport)
+            app = cast(App, self.app)
             self._probe = aiokafka.AIOKafkaConsumer(
-                bootstrap_servers=driver.server_list(transport.url, transport.default_port),
+                **app.connection,
                 enable_auto_commit=False,
-                max_partition_fetch_bytes=conf.consumer_max_fetch_size,
+                max_partition_fetch_bytes=app.conf.consumer_max_fetch_size,
                 fetch_max_wait_ms=50,
-                **driver.credentials_to_aiokafka_auth(conf.broker_credentials, conf.ssl_context),
             )
             await self._probe.start()
         return self._probe
@@ -191,7 +172,9 @@ class App(faust.App):
     """A faust App with the adjustments above.
 
     `fetch_max_wait_ms`: None keeps faust's 1.5 s. `verify_end_offsets`: read the
-    true end of each changelog partition before recovering tables.
+    true end of each changelog partition before recovering tables, over a consumer
+    made with `connection` (`stream.kafka.connection.client_kwargs`, the same
+    cluster and credentials as `broker=` and `broker_credentials=`).
     """
 
     def __init__(
@@ -199,10 +182,12 @@ class App(faust.App):
         *args: Any,
         fetch_max_wait_ms: int | None,
         verify_end_offsets: bool,
+        connection: Mapping[str, Any],
         **kwargs: Any,
     ) -> None:
         self.fetch_max_wait_ms = fetch_max_wait_ms
         self.verify_end_offsets = verify_end_offsets
+        self.connection = dict(connection)
         super().__init__(*args, **kwargs)
 
     def _new_transport(self) -> Any:

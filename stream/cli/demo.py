@@ -29,8 +29,9 @@ from stream import identity
 from stream.cli.produce import collect_pages, produce_pages
 from stream.cli.tail import read_all
 from stream.errors import StreamError
+from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import EmbeddedBroker, free_port
-from stream.kafka.topics import client_kwargs, ensure_topics
+from stream.kafka.topics import ensure_topics
 from stream.metrics import parse_exposition
 from stream.parse import parse_page
 from stream.settings import Settings

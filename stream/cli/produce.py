@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaProducer
 
 from stream.cli.cluster import cluster
 from stream.errors import ConfigError
-from stream.kafka.topics import client_kwargs
+from stream.kafka.connection import client_kwargs
 from stream.settings import Settings
 
 PAGE_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}

@@ -16,8 +16,8 @@ log = logging.getLogger("stream")
 def command(settings: Settings, args: argparse.Namespace) -> int:
     import faust
 
-    from stream.kafka.liveness import wait_for_kafka
     from stream.kafka.topics import ensure_topics
+    from stream.kafka.watch import wait_for_kafka
     from stream.kafka.worker import create_app
 
     settings = settings.for_broker()

@@ -16,7 +16,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from stream.errors import ConfigError, StreamError
-from stream.kafka.topics import client_kwargs
+from stream.kafka.connection import client_kwargs
 from stream.settings import Settings
 
 

@@ -116,6 +116,11 @@ class EmbeddedBroker:
         return Path(self._log_dir, "tansu.log") if self._log_dir else None
 
     @property
+    def pid(self) -> int | None:
+        """The broker's process id while it runs (benchmarks measure its CPU)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -1,4 +1,4 @@
-"""The topics of `stream`, how to reach the cluster, and how to make sure they exist.
+"""The topics of `stream`, and how to make sure they exist.
 
 Brokers that auto-create topics (Tansu does, with 4 partitions) would give
 `pages.raw` whatever count they like if a producer wrote first; the dedup design
@@ -9,14 +9,13 @@ point (`run`, `produce`, `demo`) declares the topics before it reads or writes.
 from __future__ import annotations
 
 import logging
-import ssl
 from dataclasses import dataclass
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.helpers import create_ssl_context
 
 from stream.errors import ConfigError
+from stream.kafka.connection import client_kwargs
 from stream.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,39 +43,6 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         # first sightings (a small fraction of the traffic) pass through it.
         TopicSpec(settings.topic_fresh, 1, "internal: first sightings to enrich"),
     ]
-
-
-def ssl_context(settings: Settings) -> ssl.SSLContext | None:
-    if settings.security_protocol not in ("SSL", "SASL_SSL"):
-        return None
-    context: ssl.SSLContext = create_ssl_context(
-        cafile=settings.ssl_cafile, certfile=settings.ssl_certfile, keyfile=settings.ssl_keyfile
-    )
-    return context
-
-
-def client_kwargs(settings: Settings, bootstrap_servers: str) -> dict[str, Any]:
-    """aiokafka connection arguments, with the SASL/SSL settings passed through."""
-    kwargs: dict[str, Any] = {
-        "bootstrap_servers": bootstrap_servers,
-        "security_protocol": settings.security_protocol,
-    }
-    context = ssl_context(settings)
-    if context is not None:
-        kwargs["ssl_context"] = context
-    if settings.security_protocol.startswith("SASL"):
-        if settings.sasl_username is None or settings.sasl_password is None:
-            raise ConfigError(
-                f"STREAM_SECURITY_PROTOCOL={settings.security_protocol} needs "
-                "STREAM_SASL_USERNAME and STREAM_SASL_PASSWORD"
-            )
-        kwargs.update(
-            sasl_mechanism=settings.sasl_mechanism,
-            sasl_plain_username=settings.sasl_username,
-            # Unwrapped only here, at the last moment, straight into the client.
-            sasl_plain_password=settings.sasl_password.get_secret_value(),
-        )
-    return kwargs
 
 
 async def ensure_topics(settings: Settings, bootstrap_servers: str) -> list[str]:
