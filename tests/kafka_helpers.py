@@ -23,7 +23,8 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaProducer
 
-from stream.cli.produce import collect_pages, produce_pages
+from stream.cli.page_files import collect_pages
+from stream.cli.produce import produce_pages
 from stream.cli.tail import read_all
 from stream.kafka.embedded import free_port
 from stream.kafka.topics import client_kwargs, ensure_topics

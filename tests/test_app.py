@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stream.cli.produce import encode_page
+from stream.intake import encode_page
 from stream.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_002, require_tool
 from tests.kafka_helpers import (

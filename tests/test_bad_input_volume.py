@@ -21,8 +21,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stream.cli.produce import encode_page
-from stream.intake import TRUNCATION_MARKER
+from stream.intake import TRUNCATION_MARKER, encode_page
 from stream.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_002
 from tests.hostile_inputs import ARTICLE, catalogue

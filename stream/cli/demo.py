@@ -26,7 +26,8 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from stream import identity
-from stream.cli.produce import collect_pages, produce_pages
+from stream.cli.page_files import collect_pages
+from stream.cli.produce import produce_pages
 from stream.cli.tail import read_all
 from stream.errors import StreamError
 from stream.kafka.embedded import EmbeddedBroker, free_port
