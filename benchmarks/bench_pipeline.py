@@ -60,6 +60,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
 from stream import codec, pipeline
+from stream.cli.produce import crawler_producer
 from stream.cli.tail import read_all
 from stream.errors import StreamError
 from stream.intake import InputMessage
@@ -562,15 +563,9 @@ async def read_outputs(
 
 
 def tuned_producer(settings: Settings) -> AIOKafkaProducer:
-    """A crawler's producer tuned for throughput (as `stream produce` is)."""
+    """A crawler's producer tuned for throughput, the one `stream produce` uses."""
     assert settings.bootstrap_servers
-    return AIOKafkaProducer(
-        **client_kwargs(settings, settings.bootstrap_servers),
-        linger_ms=5,
-        max_batch_size=1_048_576,
-        max_request_size=FETCH_BYTES,
-        acks="all",
-    )
+    return crawler_producer(settings, settings.bootstrap_servers)
 
 
 @dataclass

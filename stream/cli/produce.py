@@ -24,6 +24,8 @@ from stream.kafka.topics import client_kwargs
 from stream.settings import Settings
 
 SEND_TIMEOUT_S = 60.0
+# A page is sent whole: up to the page limit's order of size, with room for an envelope.
+MAX_REQUEST_BYTES = 4_194_304
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,18 @@ class ProduceReport:
         )
 
 
+def crawler_producer(settings: Settings, bootstrap_servers: str) -> AIOKafkaProducer:
+    """A producer of pages tuned as a crawler's is, for throughput: batches of a
+    megabyte lingering 5 ms, every page acknowledged by all replicas."""
+    return AIOKafkaProducer(
+        **client_kwargs(settings, bootstrap_servers),
+        linger_ms=5,
+        max_batch_size=1_048_576,
+        max_request_size=MAX_REQUEST_BYTES,
+        acks="all",
+    )
+
+
 async def produce_pages(
     settings: Settings,
     bootstrap_servers: str,
@@ -53,13 +67,7 @@ async def produce_pages(
 ) -> ProduceReport:
     from tqdm import tqdm
 
-    producer = AIOKafkaProducer(
-        **client_kwargs(settings, bootstrap_servers),
-        linger_ms=5,
-        max_batch_size=1_048_576,
-        max_request_size=4_194_304,
-        acks="all",
-    )
+    producer = crawler_producer(settings, bootstrap_servers)
     await producer.start()
     try:
         started = time.perf_counter()
