@@ -1,4 +1,4 @@
-"""Cost of hostile input: every kind of `tests/hostile_inputs.py` through `process_page`.
+"""Cost of hostile input: every kind of `stream/testing/hostile.py` through `process_page`.
 
 Each kind (empty, binary, broken envelopes, oversize, 10,000-deep HTML, a 1 MB line,
 inputs built for each regular expression, ...) goes through
@@ -25,23 +25,19 @@ import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from stream import codec, enrich  # noqa: E402
-from stream.intake import InputMessage  # noqa: E402
-from stream.pipeline import (  # noqa: E402
+from stream import codec, enrich
+from stream.intake import InputMessage
+from stream.pipeline import (
     PageResult,
     TeaserEnricher,
     process_page,
     route_sightings,
     teaser_of,
 )
-from stream.settings import Settings  # noqa: E402
-from tests.hostile_inputs import ARTICLE, Hostile, catalogue  # noqa: E402
+from stream.settings import Settings
+from stream.testing.hostile import ARTICLE, Hostile, catalogue
 
 NOW = dt.datetime(2026, 2, 12, 9, 0, tzinfo=dt.UTC)
 BUDGET_MS = 100.0

@@ -1,7 +1,7 @@
 """Cost of `stream.parse.parse_page` on the sample pages, as text and as HTML twins.
 
 Times `parse_page` on each sample page of `tests/fixtures/` in its text form and as
-its HTML twin (`tests/html_twins.py`, the same page as a news site serves it), with
+its HTML twin (`stream/testing/html_twins.py`, the same page as a news site serves it), with
 `time.perf_counter` around every call, after a warm-up. The budget for a text page
 is 300 µs; the HTML figure includes the HTML parser and the tree walk.
 
@@ -18,16 +18,15 @@ import json
 import statistics
 import sys
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from stream.parse import parse_page
+from stream.testing.html_twins import html_twin
 
-from stream.parse import parse_page  # noqa: E402
-from tests.html_twins import html_twin  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures"
+# The bundled sample pages (the same files as tests/fixtures/000_* and 002_*).
+FIXTURES = Path(str(resources.files("stream") / "data" / "pages"))
 PAGES = ("000_4065343f77174ab1.txt", "002_9b520bc063ecabc6.txt")
 REFERENCE = dt.date(2026, 2, 12)
 BUDGET_US = 300.0

@@ -54,26 +54,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+import bench_parse  # a sibling: benchmarks/ is on sys.path when run as a script
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from stream import codec, pipeline
+from stream.cli.produce import crawler_producer
+from stream.cli.tail import read_all
+from stream.dedup import RecentlyForwarded, first_sightings, record_seen, route_sightings
+from stream.errors import StreamError
+from stream.intake import InputMessage
+from stream.kafka.connection import client_kwargs
+from stream.kafka.embedded import EmbeddedBroker
+from stream.kafka.topics import ensure_topics
+from stream.metrics import parse_exposition
+from stream.models import TeaserBatch
+from stream.settings import Settings
+from stream.testing.feed import FeedPage, crawl_feed, distinct_teasers
+from stream.testing.workers import READY_TIMEOUT_S, WorkerProcess, worker_env
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
-
-import bench_parse  # noqa: E402  # benchmarks/ is on sys.path when run as a script
-import orjson  # noqa: E402
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
-
-from stream import codec, pipeline  # noqa: E402
-from stream.cli.tail import read_all  # noqa: E402
-from stream.dedup import RecentlyForwarded, first_sightings, record_seen, route_sightings  # noqa: E402
-from stream.intake import InputMessage  # noqa: E402
-from stream.kafka.connection import client_kwargs  # noqa: E402
-from stream.kafka.embedded import EmbeddedBroker  # noqa: E402
-from stream.kafka.topics import ensure_topics  # noqa: E402
-from stream.metrics import parse_exposition  # noqa: E402
-from stream.models import TeaserBatch  # noqa: E402
-from stream.settings import Settings  # noqa: E402
-from stream.testing.feed import FeedPage, crawl_feed, distinct_teasers  # noqa: E402
-from tests.kafka_helpers import READY_TIMEOUT_S, WorkerProcess, worker_env  # noqa: E402
 
 # The feed of issue 7: what a crawler of a few news sites sends.
 WINDOW, NEW_PER_PAGE, SITES = 100, 3, 4
@@ -356,7 +356,7 @@ def workers(
         for worker in started:
             try:
                 worker.wait_ready()
-            except AssertionError as exc:
+            except StreamError as exc:
                 raise HarnessError(str(exc)) from None
         if count > 1:
             wait_group_settled(started, settings)
@@ -366,7 +366,7 @@ def workers(
         yield started
     finally:
         for worker in started:
-            with contextlib.suppress(AssertionError):
+            with contextlib.suppress(StreamError):
                 worker.stop(timeout=STOP_TIMEOUT_S)
         profiler.collect()
 
@@ -559,15 +559,9 @@ async def read_outputs(
 
 
 def tuned_producer(settings: Settings) -> AIOKafkaProducer:
-    """A crawler's producer tuned for throughput (as `stream produce` is)."""
+    """A crawler's producer tuned for throughput, the one `stream produce` uses."""
     assert settings.bootstrap_servers
-    return AIOKafkaProducer(
-        **client_kwargs(settings, settings.bootstrap_servers),
-        linger_ms=5,
-        max_batch_size=1_048_576,
-        max_request_size=FETCH_BYTES,
-        acks="all",
-    )
+    return crawler_producer(settings, settings.bootstrap_servers)
 
 
 @dataclass

@@ -25,9 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener  # noqa: E402
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener  # noqa: E402
 from aiokafka.structs import TopicPartition  # noqa: E402
 
+from stream.cli.produce import crawler_producer  # noqa: E402
 from stream.errors import ConfigError  # noqa: E402
 from stream.kafka.connection import client_kwargs  # noqa: E402
 from stream.settings import Settings  # noqa: E402
@@ -67,13 +68,7 @@ async def run(settings: Settings, ready_file: Path) -> int:
         session_timeout_ms=int(settings.session_timeout_s * 1000),
         heartbeat_interval_ms=int(settings.heartbeat_interval_s * 1000),
     )
-    producer = AIOKafkaProducer(
-        **connection,
-        linger_ms=5,
-        max_batch_size=1_048_576,
-        max_request_size=FETCH_BYTES,
-        acks="all",
-    )
+    producer = crawler_producer(settings, settings.bootstrap_servers)
     await producer.start()
     try:
         await consumer.start()

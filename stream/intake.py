@@ -1,9 +1,11 @@
 """From a Kafka message on `pages.raw` to a page to parse, or to a dead letter.
 
 Two encodings share the topic (see the contract): a JSON envelope (the value
-starts with `{`) or the raw page with metadata in headers. Everything here is a
-pure function of the message bytes, so every malformed input is unit-tested
-without a broker, and every failure is an `InputError` with a reason code.
+starts with `{`) or the raw page with metadata in headers. `decode` reads both;
+its inverse `encode_page` writes them, for `stream produce` and everything that
+sends pages as a crawler would. Everything here is a pure function of the
+message bytes, so every malformed input is unit-tested without a broker, and
+every failure is an `InputError` with a reason code.
 """
 
 from __future__ import annotations
@@ -112,6 +114,10 @@ def decode(message: InputMessage, *, max_bytes: int) -> RawPage:
             f"the value is not valid UTF-8 (byte {exc.start}: {exc.reason}); "
             "send pages as UTF-8 text or HTML"
         ) from exc
+    # bytes.strip() knows only ASCII whitespace; a body of information separators
+    # (U+001C..U+001F) or Unicode spaces is just as blank once decoded.
+    if not text.strip():
+        raise EmptyInput("the message value is only whitespace")
     if _is_json_object(text):
         return _from_envelope(text)
     key_url = message.key.decode("utf-8", "replace").strip() if message.key else None
@@ -122,6 +128,28 @@ def decode(message: InputMessage, *, max_bytes: int) -> RawPage:
         fetched_at=_parse_time(fetched, "header fetched_at") if fetched else None,
         content_type=_content_type(_header(message.headers, "content-type")),
     )
+
+
+def encode_page(
+    body: bytes, *, content_type: str, url: str | None, fetched_at: dt.datetime, raw: bool
+) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+    """(key, value, headers) of one page in the chosen encoding."""
+    key = url.encode() if url else None
+    if raw:
+        headers = [
+            ("content-type", content_type.encode()),
+            ("fetched_at", fetched_at.isoformat().encode()),
+        ]
+        if url:
+            headers.append(("url", url.encode()))
+        return key, body, headers
+    envelope = {
+        "url": url,
+        "fetched_at": fetched_at.isoformat(),
+        "content_type": content_type,
+        "body": body.decode("utf-8", "replace"),
+    }
+    return key, orjson.dumps(envelope), []
 
 
 def _is_json_object(text: str) -> bool:

@@ -19,17 +19,16 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stream.cli.produce import encode_page
+from stream.intake import encode_page
 from stream.settings import Settings
+from stream.testing.workers import WorkerProcess, running_worker
 from tests.conftest import SAMPLE_000, SAMPLE_002, require_tool
 from tests.kafka_helpers import (
-    WorkerProcess,
     accounted,
     prepare,
     produce,
     publish_samples,
     read_topic,
-    running_worker,
     values,
     wait_for,
 )

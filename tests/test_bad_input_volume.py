@@ -1,6 +1,6 @@
 """Bad input at volume through a real `stream run` worker on the embedded broker.
 
-One message in ten is hostile (every dead-letter kind of `tests/hostile_inputs.py`:
+One message in ten is hostile (every dead-letter kind of `stream/testing/hostile.py`:
 empty, null, binary, broken and wrongly typed envelopes, pages above the limit,
 10,000-deep HTML, a megabyte-class line, inputs built for the regular expressions,
 records that would be too large to publish), the rest are the two sample pages
@@ -21,20 +21,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stream.cli.produce import encode_page
-from stream.intake import TRUNCATION_MARKER
+from stream.intake import TRUNCATION_MARKER, encode_page
 from stream.settings import Settings
+from stream.testing.hostile import ARTICLE, catalogue
+from stream.testing.workers import running_worker
 from tests.conftest import SAMPLE_000, SAMPLE_002
-from tests.hostile_inputs import ARTICLE, catalogue
-from tests.kafka_helpers import (
-    accounted,
-    prepare,
-    produce,
-    read_topic,
-    running_worker,
-    values,
-    wait_for,
-)
+from tests.kafka_helpers import accounted, prepare, produce, read_topic, values, wait_for
 
 pytestmark = pytest.mark.integration
 

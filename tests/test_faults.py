@@ -30,13 +30,12 @@ from stream.kafka.embedded import EmbeddedBroker, free_port
 from stream.kafka.exits import EXIT_BROKER_LOST
 from stream.settings import Settings
 from stream.testing.feed import FeedPage, crawl_feed
+from stream.testing.workers import WorkerProcess, running_worker
 from tests.kafka_helpers import (
-    WorkerProcess,
     accounted,
     prepare,
     produce_feed,
     read_topic,
-    running_worker,
     wait_for,
     wait_group_ready,
 )

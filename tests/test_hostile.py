@@ -1,6 +1,6 @@
 """Hostile input through the Kafka-free seam (`pipeline.process_page`), no broker.
 
-Every kind of `tests/hostile_inputs.py` gets its due outcome, every record it makes
+Every kind of `stream/testing/hostile.py` gets its due outcome, every record it makes
 can be published (encodes, and stays under the page limit), and hypothesis feeds
 arbitrary bytes, text and wrongly typed envelopes to `process_page` and
 `intake.decode`: the only outcomes are an article or a dead letter with a known
@@ -26,7 +26,7 @@ from stream.errors import INPUT_REASONS, InputError, NotUtf8
 from stream.intake import TRUNCATION_MARKER, InputMessage
 from stream.pipeline import PageResult
 from stream.settings import Settings
-from tests.hostile_inputs import ARTICLE, GOOD_TEXT, Hostile, catalogue
+from stream.testing.hostile import ARTICLE, GOOD_TEXT, Hostile, catalogue
 
 NOW = dt.datetime(2026, 2, 12, 9, 0, tzinfo=dt.UTC)
 SETTINGS = Settings()

@@ -20,7 +20,7 @@ from stream.parse import (
     html_to_text,
     parse_page,
 )
-from tests.html_twins import html_twin
+from stream.testing.html_twins import html_twin
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEXT_000 = (FIXTURES / "000_4065343f77174ab1.txt").read_text(encoding="utf-8")

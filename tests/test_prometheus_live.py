@@ -34,15 +34,9 @@ import pytest
 
 from stream.kafka.embedded import free_port
 from stream.settings import Settings
+from stream.testing.workers import ChildProcess, WorkerProcess
 from tests.conftest import require_tool
-from tests.kafka_helpers import (
-    WorkerProcess,
-    accounted,
-    prepare,
-    produce,
-    publish_samples,
-    wait_for,
-)
+from tests.kafka_helpers import accounted, prepare, produce, publish_samples, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +53,7 @@ SIGHTINGS = 2 * (TEASERS_000 + TEASERS_002)
 # inside it.
 SCRAPES_AFTER_WORK = 8
 PROMETHEUS_TIMEOUT_S = 60.0
+PROMETHEUS_READY_S = 30.0
 PROCESS_TIMEOUT_S = 60.0
 # Grafana's interval variables; a dashboard on a 1 s scrape reads 1m for each.
 GRAFANA_INTERVALS = ("$__rate_interval", "$__interval", "$__range")
@@ -101,12 +96,12 @@ def alert_names() -> list[str]:
 # -- Prometheus -----------------------------------------------------------------------
 
 
-class Prometheus:
+class Prometheus(ChildProcess):
     """A `prometheus` server process in tmp_path, and its HTTP API."""
 
-    def __init__(self, binary: str, folder: Path, target: str) -> None:
-        self.folder = folder
-        self.port = free_port()
+    @classmethod
+    def start(cls, binary: str, folder: Path, target: str) -> Prometheus:
+        port = free_port()
         shutil.copy(ALERTS, folder / "alerts.yml")
         config = {
             "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
@@ -121,29 +116,19 @@ class Prometheus:
         }
         # JSON is YAML, so Prometheus reads this file as it is.
         (folder / "prometheus.yml").write_text(json.dumps(config, indent=2))
-        self.log_path = folder / "prometheus.log"
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    binary,
-                    f"--config.file={folder / 'prometheus.yml'}",
-                    f"--storage.tsdb.path={folder / 'tsdb'}",
-                    f"--web.listen-address=127.0.0.1:{self.port}",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        url = f"http://127.0.0.1:{self.port}{path}"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return int(response.status), bytes(response.read())
-        except urllib.error.HTTPError as error:
-            return int(error.code), error.read()
+        return cls.launch(
+            "prometheus",
+            [
+                binary,
+                f"--config.file={folder / 'prometheus.yml'}",
+                f"--storage.tsdb.path={folder / 'tsdb'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+            ],
+            port=port,
+            ready_path="/-/ready",
+            log_path=folder / "prometheus.log",
+            http_timeout=5.0,
+        )
 
     def api(self, path: str, **params: str) -> dict[str, Any]:
         """The JSON answer of an API call; a 4xx (bad query) answers JSON too."""
@@ -161,30 +146,6 @@ class Prometheus:
         assert answer.get("status") == "success", f"{expr}: {answer}"
         result: list[dict[str, Any]] = answer["data"]["result"]
         return result
-
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(
-                    f"prometheus exited ({self.process.returncode}):\n{self.log()}"
-                )
-            try:
-                if self.get("/-/ready")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"prometheus not ready in {timeout} s:\n{self.log()}")
-
-    def stop(self, timeout: float = 10.0) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout)
 
 
 # -- Traffic --------------------------------------------------------------------------
@@ -225,9 +186,9 @@ def test_every_dashboard_query_returns_data_and_every_alert_evaluates(
     prepare(settings)
     worker = WorkerProcess.start(settings, tmp_path)
     try:
-        prometheus = Prometheus(prometheus_bin, tmp_path, f"127.0.0.1:{worker.web_port}")
+        prometheus = Prometheus.start(prometheus_bin, tmp_path, f"127.0.0.1:{worker.web_port}")
         try:
-            prometheus.wait_ready()
+            prometheus.wait_ready(PROMETHEUS_READY_S)
             worker.wait_ready()
             # Scraped before any page, so the rate windows start from the zero counters.
             wait_for(
@@ -286,7 +247,7 @@ def test_every_dashboard_query_returns_data_and_every_alert_evaluates(
                 check=False,
             )
         finally:
-            prometheus.stop()
+            prometheus.stop(timeout=10.0, strict=False)
     finally:
         worker_code = worker.stop()
 

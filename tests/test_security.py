@@ -21,8 +21,6 @@ import datetime as dt
 import io
 import os
 import socket
-import subprocess
-import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -35,20 +33,11 @@ from stream import enrich, pipeline
 from stream.errors import ConfigError
 from stream.intake import TRUNCATION_MARKER, InputMessage
 from stream.kafka.connection import client_kwargs, faust_credentials
-from stream.kafka.embedded import free_port
 from stream.parse import parse_page
 from stream.settings import Settings
+from stream.testing.workers import WorkerProcess
 from tests.conftest import SAMPLE_002
-from tests.kafka_helpers import (
-    WorkerProcess,
-    accounted,
-    prepare,
-    produce,
-    read_topic,
-    values,
-    wait_for,
-    worker_env,
-)
+from tests.kafka_helpers import accounted, prepare, produce, read_topic, values, wait_for
 
 SECRET = f"s3cr3t-{uuid.uuid4().hex}"
 REFERENCE = dt.date(2026, 2, 12)
@@ -268,18 +257,8 @@ def test_faust_credentials_refuse_sasl_without_a_password_like_the_clients() -> 
 
 
 def _start_worker(settings: Settings, log_dir: Path, level: str) -> WorkerProcess:
-    """A `stream run` at `level` (the shared helper pins INFO)."""
-    port = free_port()
-    worker = WorkerProcess(settings, log_dir / f"worker-{level}-{port}.log", port)
-    env = {**worker_env(settings, web_port=port), "STREAM_LOG_LEVEL": level}
-    with worker.log_path.open("ab") as log_file:
-        worker.process = subprocess.Popen(
-            [sys.executable, "-m", "stream", "run"],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    return worker
+    """A `stream run` at `level` (the shared helper runs INFO unless told)."""
+    return WorkerProcess.start(settings, log_dir, f"worker-{level}", log_level=level)
 
 
 @pytest.mark.integration

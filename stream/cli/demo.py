@@ -13,12 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,15 +21,18 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from stream import identity
-from stream.cli.produce import collect_pages, produce_pages
+from stream.cli.page_files import collect_pages
+from stream.cli.produce import produce_pages
 from stream.cli.tail import read_all
 from stream.errors import StreamError
 from stream.kafka.connection import client_kwargs
-from stream.kafka.embedded import EmbeddedBroker, free_port
+from stream.kafka.embedded import EmbeddedBroker
 from stream.kafka.topics import ensure_topics
 from stream.metrics import parse_exposition
 from stream.parse import parse_page
 from stream.settings import Settings
+from stream.testing.workers import accounted_in, running_worker
+from stream.testing.workers import http_get as _get
 
 REPEAT = 2
 READY_TIMEOUT_S = 60.0
@@ -96,7 +94,7 @@ def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
         # A fresh group and topic names per run, so a demo on a shared cluster stays apart.
         run_id = f"demo-{os.getpid()}-{int(time.time())}"
         settings = settings.model_copy(
-            update={"app_id": f"stream-{run_id}", "web_port": free_port()}
+            update={"app_id": f"stream-{run_id}"}
             | {
                 name: f"{run_id}.{getattr(settings, name)}"
                 for name in Settings.model_fields
@@ -104,9 +102,18 @@ def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
             }
         )
         asyncio.run(ensure_topics(settings, bootstrap))
-        worker = stack.enter_context(_worker(settings, bootstrap))
-        metrics_url = f"http://{settings.web_host}:{settings.web_port}/metrics"
-        _wait_ready(settings, worker)
+        worker = stack.enter_context(
+            running_worker(
+                settings,
+                name="the demo worker",
+                ready_timeout=READY_TIMEOUT_S,
+                strict=False,
+                bootstrap_servers=bootstrap,
+                # faust warns about routine back-pressure; the demo's reader wants the summary.
+                log_level="ERROR",
+            )
+        )
+        metrics_url = f"{worker.base_url}/metrics"
         folder = bundled_pages()
         started = time.perf_counter()
         report = asyncio.run(
@@ -133,50 +140,8 @@ def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
         if keep_running:
             print(f"worker still running; metrics at {metrics_url}; Ctrl-C to stop", flush=True)
             with contextlib.suppress(KeyboardInterrupt):
-                worker.wait()
+                worker.process.wait()
     return 0
-
-
-@contextlib.contextmanager
-def _worker(settings: Settings, bootstrap: str) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        **settings.as_environment(),
-        "STREAM_BOOTSTRAP_SERVERS": bootstrap,
-        # faust warns about routine back-pressure; the demo's reader wants the summary.
-        "STREAM_LOG_LEVEL": "ERROR",
-    }
-    process = subprocess.Popen([sys.executable, "-m", "stream", "run"], env=env)
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return int(response.status), bytes(response.read())
-    except urllib.error.HTTPError as error:
-        return int(error.code), b""
-
-
-def _wait_ready(settings: Settings, worker: subprocess.Popen[bytes]) -> None:
-    url = f"http://{settings.web_host}:{settings.web_port}/readyz"
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if worker.poll() is not None:
-            raise StreamError(f"the demo worker exited with code {worker.returncode}")
-        with contextlib.suppress(OSError):
-            if _get(url)[0] == 200:
-                return
-        time.sleep(0.2)
-    raise StreamError(f"the demo worker was not ready within {READY_TIMEOUT_S:.0f} s ({url})")
 
 
 def scrape(metrics_url: str) -> dict[str, float]:
@@ -191,10 +156,7 @@ def _wait_drained(metrics_url: str, *, sightings: int, pages: int) -> dict[str, 
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError):
             samples = scrape(metrics_url)
-            done_pages = sum(v for k, v in samples.items() if k.startswith("stream_pages_total"))
-            done_teasers = sum(
-                v for k, v in samples.items() if k.startswith("stream_teasers_total")
-            )
+            done_pages, done_teasers = accounted_in(samples)
             if done_pages >= pages and done_teasers >= sightings:
                 return samples
         time.sleep(0.2)

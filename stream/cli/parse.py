@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
-from stream.cli.produce import PAGE_SUFFIXES, encode_page
+from stream.cli.page_files import content_type_of
 from stream.errors import PageRejected, StreamError
-from stream.intake import InputMessage
+from stream.intake import InputMessage, encode_page
 from stream.pipeline import Pipeline, TeaserEnricher
 from stream.settings import Settings
 
@@ -32,7 +32,7 @@ def parse_file(path: Path, settings: Settings, *, enrich: bool = False) -> dict[
     # The same encoding `stream produce --raw` uses, so both paths agree byte for byte.
     _, value, headers = encode_page(
         body,
-        content_type=PAGE_SUFFIXES.get(path.suffix.lower(), "text/plain"),
+        content_type=content_type_of(path),
         url=None,
         fetched_at=mtime,
         raw=True,

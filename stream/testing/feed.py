@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 
 from stream import identity
+from stream.intake import encode_page
 
 _WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 _SAMPLE = "000_4065343f77174ab1.txt"
@@ -54,8 +55,6 @@ class FeedPage:
 
     def message(self) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
         """(key, value, headers) as `stream produce` sends the page: a JSON envelope."""
-        from stream.cli.produce import encode_page
-
         return encode_page(
             self.body.encode(),
             content_type="text/plain",

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from importlib import resources
 
 import orjson
-
-from tests.conftest import SAMPLE_000
 
 #: The outcome of a message that becomes an article rather than a dead letter.
 ARTICLE = "article"
@@ -23,7 +22,10 @@ ARTICLE = "article"
 #: fixed limits (tags, `Read more` lines) run to about 170 kB.
 MIN_PAGE_BYTES = 200_000
 
-GOOD_TEXT = SAMPLE_000.read_text(encoding="utf-8")
+#: The bundled sample page `000` (the same file as the tests' `SAMPLE_000`).
+GOOD_TEXT = (
+    resources.files("stream.data.pages").joinpath("000_4065343f77174ab1.txt").read_text("utf-8")
+)
 _ARTICLE_HEAD = (
     "Lavrov tells US to stop meddling\nA lead line for the article\n"
     "MOSCOW, February 11. /TASS/. A body paragraph.\n"
