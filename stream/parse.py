@@ -9,7 +9,7 @@ paragraphs, an optional `Tags` section) followed by **teasers**, each a block of
 lines ended by a `Read more` line. Every rule that resolves an irregularity of real
 pages (template residue, one-line teasers, stray `Read more` lines, glued tags,
 datelines without a year) is written out next to its code and pinned in
-`tests/test_parse.py`. Texts are kept exactly as on the page, only stripped;
+`tests/unit/test_parse.py`. Texts are kept exactly as on the page, only stripped;
 `stream.identity` normalises them for ids.
 """
 

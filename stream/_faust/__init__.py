@@ -3,7 +3,7 @@
 Everything else in `stream` calls the plain functions and classes here, and ruff's
 private-member rule (SLF001) holds that everywhere outside this package and the
 tests. faust-streaming and aiokafka are pinned below their next minor versions,
-and `tests/test_faust_door.py` fails loudly if an upgrade changes what a patch
+and `tests/unit/test_faust_door.py` fails loudly if an upgrade changes what a patch
 relies on.
 
 - `transport`: the consumer and transport adjusted for the embedded broker, and

@@ -2,8 +2,8 @@
 
 Each kind is a message a crawler bug, a broken proxy or an attacker could put on the
 topic, with the outcome the pipeline owes it: a dead-letter reason, or `article`
-when the input is, however odd, a page. `tests/test_hostile.py` checks the outcomes,
-`tests/test_bad_input_volume.py` sends them through a real worker, and
+when the input is, however odd, a page. `tests/unit/test_hostile.py` checks the outcomes,
+`tests/integration/test_bad_input_volume.py` sends them through a real worker, and
 `benchmarks/bench_hostile.py` times them. Sizes are relative to the page limit so
 that a test can shrink them with a smaller `max_page_bytes`.
 """

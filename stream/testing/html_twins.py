@@ -1,6 +1,6 @@
 """HTML twins of text-form pages: the same page as a realistic news site would serve it.
 
-`tests/test_parse.py` proves that a twin parses to the same `ParsedPage` as its text
+`tests/unit/test_parse.py` proves that a twin parses to the same `ParsedPage` as its text
 form, and `benchmarks/bench_parse.py` times both. The twin is built from the text
 form and its parse, never typed by hand: the article from the parsed fields, the
 template residue above it and the teaser zone from the raw lines (so stray

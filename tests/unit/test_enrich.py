@@ -22,7 +22,7 @@ from stream.enrich import (
 from stream.enrich.scoring import TARGETS, evaluate, load_labels
 from stream.models import Enrichment, Place
 
-LABELS = Path(__file__).resolve().parent / "fixtures" / "teaser_labels.json"
+LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "teaser_labels.json"
 
 
 def _places(headline: str | None, lead: str | None = None) -> list[Place]:

@@ -35,7 +35,7 @@ from stream.kafka.topics import ensure_topics
 from stream.models import Article, DeadLetter, Teaser
 from stream.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "print_new_teasers.py"
 SEEN_AT = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC)
 TIMEOUT_S = 30.0

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,7 @@ from stream.enrich.neardup import (
 from stream.identity import teaser_id
 from stream.settings import Settings
 
-LABELS = Path(__file__).parent / "fixtures" / "teaser_labels.json"
+LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "teaser_labels.json"
 THRESHOLD = Settings().near_duplicate_threshold
 
 LEAD = (
@@ -95,22 +92,6 @@ def test_store_values_survive_a_json_round_trip() -> None:
     assert list(store) == ["sig:first"]
     copy = json.loads(json.dumps(store))
     assert NearDuplicateIndex(copy, threshold=THRESHOLD).check_and_add("x", REWORDED + " " + LEAD)
-
-
-def test_signatures_are_the_same_in_every_process() -> None:
-    """Fixed seed: another interpreter with another hash seed computes the same state."""
-    text = f"{ORIGINAL} {LEAD}"
-    code = (
-        "import json; from stream.enrich.neardup import NearDuplicateIndex as N; s = {}; "
-        f"N(s, threshold=0.5).check_and_add('t', {text!r}); print(json.dumps(s, sort_keys=True))"
-    )
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    ).stdout
-    here: dict[str, object] = {}
-    NearDuplicateIndex(here, threshold=0.5).check_and_add("t", text)
-    assert json.loads(out) == here
 
 
 def test_check_and_add_is_idempotent_for_a_replayed_teaser() -> None:

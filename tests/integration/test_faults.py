@@ -31,7 +31,7 @@ from stream.kafka.exits import EXIT_BROKER_LOST
 from stream.settings import Settings
 from stream.testing.feed import FeedPage, crawl_feed
 from stream.testing.workers import WorkerProcess, running_worker
-from tests.kafka_helpers import (
+from tests.integration.kafka_helpers import (
     accounted,
     prepare,
     produce_feed,

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import _socket
 import asyncio
 import builtins
 import datetime as dt
@@ -27,17 +26,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
-from stream import enrich, pipeline
-from stream.errors import ConfigError
-from stream.intake import TRUNCATION_MARKER, InputMessage
-from stream.kafka.connection import client_kwargs, faust_credentials
+from stream import enrich
+from stream.intake import TRUNCATION_MARKER
 from stream.parse import parse_page
 from stream.settings import Settings
 from stream.testing.workers import WorkerProcess
 from tests.conftest import SAMPLE_002
-from tests.kafka_helpers import accounted, prepare, produce, read_topic, values, wait_for
+from tests.integration.kafka_helpers import (
+    accounted,
+    prepare,
+    produce,
+    read_topic,
+    values,
+    wait_for,
+)
 
 SECRET = f"s3cr3t-{uuid.uuid4().hex}"
 REFERENCE = dt.date(2026, 2, 12)
@@ -134,53 +137,6 @@ def _pages(url: str, file_url: str) -> dict[str, str]:
 _KINDS = list(_pages("http://x", "file:///x"))
 
 
-@pytest.mark.parametrize("kind", _KINDS)
-def test_html_parse_fetches_nothing_reads_no_file_and_expands_no_entity(
-    kind: str, sentinel: Path, listener: socket.socket, no_io: list[str]
-) -> None:
-    port = listener.getsockname()[1]
-    html = _pages(f"http://127.0.0.1:{port}", sentinel.as_uri())[kind]
-    page = parse_page(html, content_type="text/html", reference_date=REFERENCE)
-    result = pipeline.process_page(
-        InputMessage(value=html.encode(), headers=(("content-type", b"text/html"),)),
-        Settings(),
-        now=dt.datetime(2026, 2, 12, tzinfo=dt.UTC),
-    )
-    assert no_io == []
-    with pytest.raises(BlockingIOError):
-        listener.accept()  # nothing connected, from Python or from C
-    lines = (page.headline, page.lead, *page.paragraphs)
-    assert "Headline &e; here" in lines
-    assert "Lead &e; line" in lines or kind == "xxe_parameter_entity"
-    assert result.article is not None
-    assert result.article.headline == page.headline
-    everything = repr(page) + result.article.model_dump_json()
-    assert "SENTINEL" not in everything
-    assert "root:" not in everything
-    assert "aaaaaaaaaaaaaaaaaaaa" not in everything
-
-
-def test_the_guards_do_catch_a_python_fetch(
-    sentinel: Path, listener: socket.socket, no_io: list[str]
-) -> None:
-    """Without this, a test above could pass with guards that guard nothing."""
-    with pytest.raises(PermissionError):
-        socket.create_connection(listener.getsockname(), timeout=1)
-    with pytest.raises(PermissionError):
-        open(sentinel)  # noqa: SIM115 - the builtin is what is guarded
-    assert len(no_io) == 2
-    # A connection made below Python's socket module (as a C library would) is not
-    # guarded, but it reaches the listener's backlog, which is what the tests check.
-    raw = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
-    try:
-        raw.connect(listener.getsockname())
-        listener.setblocking(True)
-        accepted, _ = listener.accept()
-        accepted.close()
-    finally:
-        raw.close()
-
-
 # -- Secrets ---------------------------------------------------------------------------
 
 
@@ -194,63 +150,6 @@ def _sasl_settings(**overrides: object) -> Settings:
     }
     fields.update(overrides)
     return Settings(**fields)  # type: ignore[arg-type]
-
-
-def test_sasl_and_ssl_settings_pass_through_to_the_kafka_clients() -> None:
-    settings = _sasl_settings()
-    kwargs = client_kwargs(settings, "kafka-1:9093")
-    assert kwargs["security_protocol"] == "SASL_SSL"
-    assert kwargs["sasl_mechanism"] == "SCRAM-SHA-512"
-    assert kwargs["sasl_plain_username"] == "svc-stream"
-    assert kwargs["sasl_plain_password"] == SECRET
-    assert kwargs["ssl_context"] is not None
-    credentials = faust_credentials(settings)
-    assert credentials is not None
-    assert credentials.password == SECRET
-    assert credentials.username == "svc-stream"
-    assert str(credentials.protocol.value) == "SASL_SSL"
-    assert SECRET not in repr(credentials)
-
-
-def test_secret_never_shows_in_repr_str_or_json_dumps() -> None:
-    settings = _sasl_settings()
-    shown = [
-        repr(settings),
-        str(settings),
-        settings.model_dump_json(),
-        str(settings.model_dump()),
-        str(settings.model_dump(mode="json")),
-        repr(settings.sasl_password),
-        f"{settings.sasl_password}",
-    ]
-    for text in shown:
-        assert SECRET not in text
-
-
-def test_secret_never_shows_in_a_validation_error_of_another_field(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    with pytest.raises(ValidationError) as from_arguments:
-        _sasl_settings(partitions=0, web_port="not-a-port")
-    monkeypatch.setenv("STREAM_SASL_PASSWORD", SECRET)
-    monkeypatch.setenv("STREAM_PARTITIONS", "many")
-    with pytest.raises(ValidationError) as from_environment:
-        Settings()
-    for error in (from_arguments.value, from_environment.value):
-        for text in (str(error), repr(error), error.json(), str(error.errors())):
-            assert SECRET not in text
-        assert error.error_count() >= 1
-
-
-def test_missing_sasl_password_error_names_the_variables_not_a_value() -> None:
-    with pytest.raises(ConfigError, match="STREAM_SASL_USERNAME and STREAM_SASL_PASSWORD"):
-        client_kwargs(_sasl_settings(sasl_password=None), "kafka-1:9093")
-
-
-def test_faust_credentials_refuse_sasl_without_a_password_like_the_clients() -> None:
-    # The worker's faust connection used to skip this check and connect without one.
-    with pytest.raises(ConfigError, match="STREAM_SASL_USERNAME and STREAM_SASL_PASSWORD"):
-        faust_credentials(_sasl_settings(sasl_password=None))
 
 
 # -- A real worker -----------------------------------------------------------------------

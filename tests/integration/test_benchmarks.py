@@ -18,7 +18,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_pipeline.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_pipeline.py"
 RUN_TIMEOUT_S = 300.0
 
 SECTIONS = {

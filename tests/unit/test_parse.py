@@ -22,7 +22,7 @@ from stream.parse import (
 )
 from stream.testing.html_twins import html_twin
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT_000 = (FIXTURES / "000_4065343f77174ab1.txt").read_text(encoding="utf-8")
 TEXT_002 = (FIXTURES / "002_9b520bc063ecabc6.txt").read_text(encoding="utf-8")
 # The day after each sample's dateline, as a crawler's fetch date would be.

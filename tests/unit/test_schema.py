@@ -44,7 +44,7 @@ from stream.models import Teaser
 from stream.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_002
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 ASYNCAPI_TOOL = ROOT / "tools" / "asyncapi"
 EXAMPLE_AT = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC)
@@ -350,31 +350,6 @@ def test_yaml_quotes_every_string_a_reader_could_take_for_something_else() -> No
     assert "- $ref\n" in text  # plain where plain is safe: the file stays readable
 
 
-def test_a_yaml_1_2_reader_reads_the_yaml_as_written(tmp_path: Path) -> None:
-    path = tmp_path / "tricky.yaml"
-    path.write_text(dump_yaml(TRICKY_YAML), encoding="utf-8")
-    tool = asyncapi_tool()
-    node = shutil.which("node")
-    assert node is not None
-    read = (
-        "const y = require('js-yaml'); const fs = require('fs');"
-        "console.log(JSON.stringify(y.load(fs.readFileSync(process.argv[1], 'utf8'),"
-        " {schema: y.CORE_SCHEMA})))"
-    )
-
-    result = subprocess.run(
-        [node, "-e", read, str(path)],
-        cwd=tool.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == TRICKY_YAML
-
-
 def asyncapi_tool() -> Path:
     """`validate.mjs`, with its pinned packages installed; skips only outside CI."""
     node, npm = shutil.which("node"), shutil.which("npm")
@@ -402,31 +377,3 @@ def run_validator(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
-
-
-def test_committed_asyncapi_document_passes_the_official_parser() -> None:
-    result = run_validator(str(SCHEMAS / ASYNCAPI_FILE))
-
-    assert (result.returncode, "valid AsyncAPI 3.0.0" in result.stderr) == (0, True), result.stderr
-
-
-def test_the_validator_fails_on_an_invalid_document(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.yaml"
-    broken.write_text('asyncapi: "3.0.0"\nchannels: {}\n')
-
-    result = run_validator(str(broken))
-
-    assert result.returncode == 1
-    assert 'must have required property "info"' in result.stderr
-
-
-def test_the_yaml_writer_says_what_it_means(tmp_path: Path, rendered: dict[str, str]) -> None:
-    """The document as a YAML 1.2 reader sees it is the document we built."""
-    path = tmp_path / ASYNCAPI_FILE
-    path.write_text(rendered[ASYNCAPI_FILE], encoding="utf-8")
-    built = asyncapi_document(Settings.model_construct(), examples(Settings.model_construct()))
-
-    result = run_validator("--json", str(path))
-
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == json.loads(json.dumps(built))

@@ -10,7 +10,7 @@ import pytest
 
 from stream.errors import BrokerError
 from stream.kafka.delivery import DeliveryFailed, DeliveryGuard
-from stream.kafka.embedded import EmbeddedBroker, free_port
+from stream.kafka.embedded import free_port
 from stream.kafka.watch import BrokerUnreachable, BrokerWatch, probe, wait_for_kafka
 from stream.settings import Settings
 
@@ -86,10 +86,6 @@ async def test_wait_for_kafka_gives_up_with_the_address_and_the_setting() -> Non
             Settings(), "k:1", give_up_after_s=20, check=check, clock=clock, sleep=clock.sleep
         )
     assert clock.now == 20.0  # the last sleep is cut to the deadline
-
-
-async def test_probe_counts_the_brokers_of_a_live_cluster(broker: EmbeddedBroker) -> None:
-    assert await probe(Settings(), broker.bootstrap_servers) == 1
 
 
 async def test_probe_of_a_closed_port_names_the_address() -> None:

@@ -21,7 +21,7 @@ from stream.metrics import Metrics
 from stream.settings import Settings
 from tests.conftest import require_tool
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PROMETHEUS = REPO / "deploy" / "prometheus"
 GRAFANA = REPO / "deploy" / "grafana"
 DASHBOARD = GRAFANA / "dashboards" / "stream.json"

@@ -26,7 +26,14 @@ from stream.settings import Settings
 from stream.testing.hostile import ARTICLE, catalogue
 from stream.testing.workers import running_worker
 from tests.conftest import SAMPLE_000, SAMPLE_002
-from tests.kafka_helpers import accounted, prepare, produce, read_topic, values, wait_for
+from tests.integration.kafka_helpers import (
+    accounted,
+    prepare,
+    produce,
+    read_topic,
+    values,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 

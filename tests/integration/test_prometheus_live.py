@@ -36,11 +36,11 @@ from stream.kafka.embedded import free_port
 from stream.settings import Settings
 from stream.testing.workers import ChildProcess, WorkerProcess
 from tests.conftest import require_tool
-from tests.kafka_helpers import accounted, prepare, produce, publish_samples, wait_for
+from tests.integration.kafka_helpers import accounted, prepare, produce, publish_samples, wait_for
 
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "deploy" / "grafana" / "dashboards" / "stream.json"
 ALERTS = REPO / "deploy" / "prometheus" / "alerts.yml"
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -267,31 +264,6 @@ def test_process_metrics_can_be_left_out_for_a_registry_that_has_them() -> None:
         "process_cpu_seconds_total" in with_process,
         {name for name in without if not name.startswith("stream_")},
     )
-    assert expected == actual
-
-
-def test_rendered_text_passes_promtool_check_metrics(metrics: Metrics) -> None:
-    promtool = shutil.which("promtool")
-    if promtool is None:
-        # CI installs promtool, so there a missing one is a broken job, not a skip.
-        reason = "promtool not installed (apt-get install prometheus)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    metrics.page_parsed()
-    metrics.set_lag("pages.raw", 0, 1)
-    metrics.observe_end_to_end(0.5)
-
-    result = subprocess.run(
-        [promtool, "check", "metrics"],
-        input=metrics.render(),
-        capture_output=True,
-        check=False,
-        timeout=30,
-    )
-
-    expected = (0, b"")
-    actual = (result.returncode, result.stdout + result.stderr)
     assert expected == actual
 
 

@@ -23,7 +23,7 @@ from stream.intake import encode_page
 from stream.settings import Settings
 from stream.testing.workers import WorkerProcess, running_worker
 from tests.conftest import SAMPLE_000, SAMPLE_002, require_tool
-from tests.kafka_helpers import (
+from tests.integration.kafka_helpers import (
     accounted,
     prepare,
     produce,
@@ -84,7 +84,7 @@ def test_samples_twice_give_201_unique_teasers_and_4_articles(
     assert len(article["teaser_ids"]) == TEASERS_000
 
 
-LABELS = Path(__file__).parent / "fixtures" / "teaser_labels.json"
+LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "teaser_labels.json"
 # Teasers whose hand labels the enrichment matches exactly (see benchmarks/bench_enrich.py
 # for the quality over all 201): a category, attributions, people linked, organisations.
 CHECKED = (
