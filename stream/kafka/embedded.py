@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from stream.errors import BrokerError
 
@@ -93,19 +94,22 @@ def wait_until_ready(host: str, port: int, timeout: float = READY_TIMEOUT_S) -> 
     )
 
 
-class EmbeddedBroker:
-    """A Tansu process on loopback, stopped on `stop()` or on leaving `with`.
+class BrokerProcess:
+    """A broker process on loopback: ready when Metadata lists it, stopped on `stop()` or `with`.
 
-    >>> with EmbeddedBroker() as broker:        # doctest: +SKIP
-    ...     broker.bootstrap_servers
-    '127.0.0.1:40123'
+    The embedded Tansu broker and the Apache Kafka node of the tests share this
+    life cycle; each subclass only says how to start its process (`start`).
     """
+
+    name = "the broker"
+    log_name = "broker.log"
+    stop_timeout_s = 5.0
 
     def __init__(self, port: int | None = None, host: str = "127.0.0.1") -> None:
         self.host = host
         self.port = port or free_port(host)
         self._process: subprocess.Popen[bytes] | None = None
-        self._log_dir: str | None = None
+        self._dir: Path | None = None
 
     @property
     def bootstrap_servers(self) -> str:
@@ -113,7 +117,7 @@ class EmbeddedBroker:
 
     @property
     def log_path(self) -> Path | None:
-        return Path(self._log_dir, "tansu.log") if self._log_dir else None
+        return self._dir / self.log_name if self._dir else None
 
     @property
     def pid(self) -> int | None:
@@ -127,41 +131,32 @@ class EmbeddedBroker:
     def send_signal(self, sig: int) -> None:
         """Signal the broker process: fault tests hang it (SIGSTOP/SIGCONT) or kill it."""
         if self._process is None:
-            raise BrokerError(f"the embedded broker at {self.bootstrap_servers} is not started")
+            raise BrokerError(f"{self.name} at {self.bootstrap_servers} is not started")
         self._process.send_signal(sig)
 
-    def start(self, timeout: float = READY_TIMEOUT_S) -> EmbeddedBroker:
-        if self.running:
-            return self
-        url = f"tcp://{self.host}:{self.port}"
-        self._log_dir = tempfile.mkdtemp(prefix="stream-broker-")
+    def start(self, timeout: float = READY_TIMEOUT_S) -> Self:
+        raise NotImplementedError
+
+    def _launch(
+        self, command: list[str], timeout: float, env: dict[str, str] | None = None
+    ) -> None:
+        """Run `command` with its output in the log, then wait until it answers."""
         assert self.log_path is not None
         with self.log_path.open("wb") as log_file:
             self._process = subprocess.Popen(
-                [
-                    broker_binary(),
-                    "broker",
-                    "--listener-url",
-                    url,
-                    "--advertised-listener-url",
-                    url,
-                    "--storage-engine",
-                    "memory://tansu/",
-                ],
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 # Own process group: Ctrl-C in a terminal reaches us, and we stop it.
                 start_new_session=True,
-                env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
+                env=env,
             )
         try:
             self._wait(timeout)
         except BaseException:
             self.stop()
             raise
-        log.info("embedded broker ready at %s", self.bootstrap_servers)
-        return self
 
     def _wait(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -169,25 +164,25 @@ class EmbeddedBroker:
             assert self._process is not None
             if self._process.poll() is not None:
                 raise BrokerError(
-                    f"the embedded broker exited with code {self._process.returncode} "
-                    f"before it was ready: {self._tail_log()}"
+                    f"{self.name} exited with code {self._process.returncode} "
+                    f"before it was ready: {self.tail_log()}"
                 )
             with contextlib.suppress(BrokerError):
                 wait_until_ready(self.host, self.port, timeout=0.5)
                 return
         raise BrokerError(
-            f"the embedded broker did not answer at {self.bootstrap_servers} within "
-            f"{timeout:.0f} s: {self._tail_log()}"
+            f"{self.name} did not answer at {self.bootstrap_servers} within "
+            f"{timeout:.0f} s: {self.tail_log()}"
         )
 
-    def _tail_log(self) -> str:
+    def tail_log(self, chars: int = 600) -> str:
         path = self.log_path
         if path is None or not path.exists():
             return "(no log)"
-        text = path.read_text(errors="replace").strip()
-        return text[-600:] or "(empty log)"
+        return path.read_text(errors="replace").strip()[-chars:] or "(empty log)"
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float | None = None) -> None:
+        timeout = self.stop_timeout_s if timeout is None else timeout
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -196,11 +191,11 @@ class EmbeddedBroker:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout)
-        if self._log_dir:
-            shutil.rmtree(self._log_dir, ignore_errors=True)
-            self._log_dir = None
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
 
-    def __enter__(self) -> EmbeddedBroker:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -210,3 +205,35 @@ class EmbeddedBroker:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class EmbeddedBroker(BrokerProcess):
+    """A Tansu process on loopback, stopped on `stop()` or on leaving `with`.
+
+    >>> with EmbeddedBroker() as broker:        # doctest: +SKIP
+    ...     broker.bootstrap_servers
+    '127.0.0.1:40123'
+    """
+
+    name = "the embedded broker"
+    log_name = "tansu.log"
+
+    def start(self, timeout: float = READY_TIMEOUT_S) -> Self:
+        if self.running:
+            return self
+        url = f"tcp://{self.host}:{self.port}"
+        self._dir = Path(tempfile.mkdtemp(prefix="stream-broker-"))
+        command = [
+            broker_binary(),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ]
+        env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
+        self._launch(command, timeout, env)
+        log.info("embedded broker ready at %s", self.bootstrap_servers)
+        return self

@@ -10,19 +10,16 @@ delay), and is ready only when a Metadata request lists the broker.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 import uuid
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 from stream.errors import BrokerError
-from stream.kafka.embedded import free_port, wait_until_ready
+from stream.kafka.embedded import BrokerProcess, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 LIBS = REPO / ".cache" / "kafka" / "libs"
@@ -61,13 +58,16 @@ def missing_reason() -> str | None:
     return None
 
 
-class ApacheKafka:
+class ApacheKafka(BrokerProcess):
     """One KRaft node (`kafka.Kafka`) on loopback, stopped on `stop()` or leaving `with`.
 
     `extra` adds or overrides server properties (listeners for SASL/SSL tests, the
-    compose file's settings); `listeners` maps listener names to protocols beyond
-    the PLAINTEXT client listener.
+    compose file's settings).
     """
+
+    name = "Apache Kafka"
+    log_name = "kafka.log"
+    stop_timeout_s = 20.0
 
     def __init__(
         self,
@@ -75,25 +75,10 @@ class ApacheKafka:
         host: str = "127.0.0.1",
         jvm_heap: str = "768m",
     ) -> None:
-        self.host = host
-        self.port = free_port(host)
+        super().__init__(host=host)
         self.controller_port = free_port(host)
         self.extra = dict(extra or {})
         self.jvm_heap = jvm_heap
-        self._process: subprocess.Popen[bytes] | None = None
-        self._dir: Path | None = None
-
-    @property
-    def bootstrap_servers(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    @property
-    def log_path(self) -> Path | None:
-        return self._dir / "kafka.log" if self._dir else None
-
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
 
     def properties(self) -> dict[str, str]:
         """The server.properties of this node."""
@@ -138,7 +123,7 @@ class ApacheKafka:
             *args,
         ]
 
-    def start(self, timeout: float = READY_TIMEOUT_S) -> ApacheKafka:
+    def start(self, timeout: float = READY_TIMEOUT_S) -> Self:
         if self.running:
             return self
         self._dir = Path(tempfile.mkdtemp(prefix="stream-kafka-"))
@@ -156,71 +141,5 @@ class ApacheKafka:
             raise BrokerError(
                 f"formatting the Kafka log dir failed: {formatted.stderr.decode()[-600:]}"
             )
-        assert self.log_path is not None
-        with self.log_path.open("wb") as log_file:
-            self._process = subprocess.Popen(
-                self._java("kafka.Kafka", str(config)),
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            self._wait(timeout)
-        except BaseException:
-            self.stop()
-            raise
+        self._launch(self._java("kafka.Kafka", str(config)), timeout)
         return self
-
-    def _wait(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self._process is not None
-            if self._process.poll() is not None:
-                raise BrokerError(
-                    f"Apache Kafka exited with code {self._process.returncode} "
-                    f"before it was ready: {self.tail_log()}"
-                )
-            with contextlib.suppress(BrokerError):
-                wait_until_ready(self.host, self.port, timeout=0.5)
-                return
-        raise BrokerError(
-            f"Apache Kafka did not answer at {self.bootstrap_servers} within "
-            f"{timeout:.0f} s: {self.tail_log()}"
-        )
-
-    def send_signal(self, sig: int) -> None:
-        """Signal the broker process: fault tests hang it (SIGSTOP/SIGCONT) or kill it."""
-        if self._process is None:
-            raise BrokerError(f"Apache Kafka at {self.bootstrap_servers} is not started")
-        self._process.send_signal(sig)
-
-    def tail_log(self, chars: int = 2_000) -> str:
-        path = self.log_path
-        if path is None or not path.exists():
-            return "(no log)"
-        return path.read_text(errors="replace").strip()[-chars:] or "(empty log)"
-
-    def stop(self, timeout: float = 20.0) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout)
-        if self._dir:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
-
-    def __enter__(self) -> ApacheKafka:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -13,9 +13,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,7 +43,6 @@ from tests.conftest import SAMPLE_000, SAMPLE_002
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
-ASYNCAPI_TOOL = ROOT / "tools" / "asyncapi"
 EXAMPLE_AT = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC)
 REGENERATE = "regenerate with `stream schema --out schemas` and commit the result"
 
@@ -348,32 +344,3 @@ def test_yaml_quotes_every_string_a_reader_could_take_for_something_else() -> No
 
     assert yaml.safe_load(text) == TRICKY_YAML
     assert "- $ref\n" in text  # plain where plain is safe: the file stays readable
-
-
-def asyncapi_tool() -> Path:
-    """`validate.mjs`, with its pinned packages installed; skips only outside CI."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        if os.environ.get("CI"):
-            pytest.fail("node and npm are needed to validate the AsyncAPI document in CI")
-        pytest.skip("node/npm not installed")
-    if not (ASYNCAPI_TOOL / "node_modules" / "@asyncapi" / "parser").is_dir():
-        subprocess.run(
-            [npm, "ci", "--ignore-scripts", "--prefix", str(ASYNCAPI_TOOL)],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return ASYNCAPI_TOOL / "validate.mjs"
-
-
-def run_validator(*args: str) -> subprocess.CompletedProcess[str]:
-    node = shutil.which("node")
-    assert node is not None
-    return subprocess.run(
-        [node, str(asyncapi_tool()), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )

@@ -34,7 +34,6 @@ from stream.intake import InputMessage
 from stream.kafka.connection import client_kwargs, faust_credentials
 from stream.parse import parse_page
 from stream.settings import Settings
-from stream.testing.workers import WorkerProcess
 
 SECRET = f"s3cr3t-{uuid.uuid4().hex}"
 REFERENCE = dt.date(2026, 2, 12)
@@ -251,8 +250,3 @@ def test_faust_credentials_refuse_sasl_without_a_password_like_the_clients() -> 
 
 
 # -- A real worker -----------------------------------------------------------------------
-
-
-def _start_worker(settings: Settings, log_dir: Path, level: str) -> WorkerProcess:
-    """A `stream run` at `level` (the shared helper runs INFO unless told)."""
-    return WorkerProcess.start(settings, log_dir, f"worker-{level}", log_level=level)
