@@ -157,6 +157,19 @@ class _Consumer(driver.Consumer):
         self._held.difference_update(tps)  # a rebalance came before the seek
         super().pause_partitions(tps)
 
+    def on_buffer_drop(self, tp: TP) -> None:
+        """A drained stream buffer resumes its partition, unless a rebalance holds it.
+
+        faust re-activates the partition whatever else paused it: under load (full
+        buffers) a partition held for its seek was fetched during recovery, its
+        records went into queues that recovery then cleared, and it stalled behind
+        the gap. A held or paused partition resumes with the others instead.
+        """
+        if tp in self._held or tp in self._paused_partitions:
+            self._buffered_partitions.discard(tp)
+            return
+        super().on_buffer_drop(tp)
+
     def resume_flow(self) -> None:
         super().resume_flow()  # after flow_control.resume() cleared the queues
         if self._held:

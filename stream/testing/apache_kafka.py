@@ -53,7 +53,7 @@ def missing_reason() -> str | None:
         return (
             f"the Apache Kafka jars are not in {LIBS} (mvn -q -B -f tests/kafka/pom.xml "
             "dependency:copy-dependencies -DincludeScope=runtime "
-            "-DoutputDirectory=.cache/kafka/libs)"
+            f"-DoutputDirectory={LIBS})"
         )
     return None
 

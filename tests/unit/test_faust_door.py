@@ -22,6 +22,7 @@ from faust.agents.agent import Agent
 from faust.tables.recovery import Recovery
 from faust.transport import consumer as faust_consumer
 from faust.transport import producer as faust_producer
+from faust.transport.conductor import ConductorCompiler
 from faust.transport.drivers import aiokafka as driver
 from faust.types import TP
 
@@ -123,6 +124,19 @@ def test_faust_pauses_nothing_new_before_it_activates_an_assignment() -> None:
         "self._on_partitions_assigned",
     )
     assert "self._paused_partitions.clear()" not in source
+
+
+def test_the_conductor_reports_stream_buffers_to_the_consumer_that_reactivates_them(
+    worker: Worker,
+) -> None:
+    """`_Consumer.on_buffer_drop` exists because faust's re-activates a drained
+    partition even when it is paused, and the conductor calls the app consumer's."""
+    source = inspect.getsource(faust_consumer.Consumer.on_buffer_drop)
+    assert "active_partitions.add(tp)" in source
+    assert "_paused_partitions" not in source
+    # The pure-Python compiler; the Cython ConductorHandler binds the same attribute.
+    assert "app.consumer.on_buffer_drop" in inspect.getsource(ConductorCompiler.build)
+    assert isinstance(worker.app.consumer._buffered_partitions, set)
 
 
 def test_recovery_resumes_then_seeks_then_clears_the_queues_then_resumes_the_flow() -> None:
