@@ -66,7 +66,7 @@ from stream.errors import StreamError
 from stream.intake import InputMessage
 from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import EmbeddedBroker
-from stream.kafka.topics import ensure_topics
+from stream.kafka.topics import ensure_topics, partitions_of
 from stream.metrics import parse_exposition
 from stream.models import TeaserBatch
 from stream.settings import Settings
@@ -498,12 +498,11 @@ async def read_outputs(
     )
     await consumer.start()
     try:
-        await consumer.topics()
         consumer.assign(
             [
                 TopicPartition(topic, p)
                 for topic in reading.expected
-                for p in sorted(consumer.partitions_for_topic(topic) or ())
+                for p in await partitions_of(settings, settings.bootstrap_servers, topic)
             ]
         )
         await consumer.seek_to_beginning()

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from stream.errors import ConfigError, InvalidRecord
 from stream.kafka.connection import client_kwargs
+from stream.kafka.topics import partitions_of
 from stream.models import OUTPUTS, OutputRecord
 from stream.settings import Settings
 
@@ -169,20 +170,14 @@ class Subscription(Generic[M]):
         self._consumer = consumer
 
     async def _start(self, consumer: AIOKafkaConsumer) -> None:
+        # Raises ConfigError for a missing topic before any consumer asks for it.
+        partitions = await partitions_of(self.settings, self.bootstrap_servers, self.topic)
         await consumer.start()
-        # Checked first because a metadata request for a missing topic makes some
-        # brokers (Tansu among them) create it with their default partition count.
-        if self.topic not in await consumer.topics():
-            raise ConfigError(
-                f"topic {self.topic!r} does not exist on {self.bootstrap_servers}; "
-                "start the worker (it declares its topics) or check the topic name"
-            )
         if self.group is not None:
             consumer.subscribe([self.topic])
             return
         # No group: read every partition without joining anything, so the
         # subscription never takes partitions from another consumer.
-        partitions = sorted(consumer.partitions_for_topic(self.topic) or ())
         consumer.assign([TopicPartition(self.topic, p) for p in partitions])
         if self.from_beginning:
             await consumer.seek_to_beginning()

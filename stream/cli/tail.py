@@ -15,8 +15,9 @@ from typing import Any, TextIO
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from stream.errors import ConfigError, StreamError
+from stream.errors import StreamError
 from stream.kafka.connection import client_kwargs
+from stream.kafka.topics import partitions_of
 from stream.settings import Settings
 
 
@@ -62,7 +63,7 @@ async def tail(
     )
     await consumer.start()
     try:
-        partitions = await _partitions(consumer, topic)
+        partitions = await partitions_of(settings, bootstrap_servers, topic)
         consumer.assign([TopicPartition(topic, p) for p in partitions])
         if from_beginning:
             await consumer.seek_to_beginning()
@@ -100,7 +101,8 @@ async def read_all(
     )
     await consumer.start()
     try:
-        consumer.assign([TopicPartition(topic, p) for p in await _partitions(consumer, topic)])
+        partitions = await partitions_of(settings, bootstrap_servers, topic)
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
         await consumer.seek_to_beginning()
         records: list[Any] = []
         while batches := await consumer.getmany(timeout_ms=int(idle_s * 1000)):
@@ -109,12 +111,6 @@ async def read_all(
         return records
     finally:
         await asyncio.wait_for(consumer.stop(), 10)
-
-
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[int]:
-    if topic not in await consumer.topics():  # also loads the metadata of every topic
-        raise ConfigError(f"topic {topic!r} does not exist on the cluster")
-    return sorted(consumer.partitions_for_topic(topic) or ())
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:

@@ -72,6 +72,31 @@ async def ensure_topics(settings: Settings, bootstrap_servers: str) -> list[str]
         await admin.close()
 
 
+async def partitions_of(settings: Settings, bootstrap_servers: str, topic: str) -> list[int]:
+    """The partition numbers of an existing topic, for a reader that assigns them all.
+
+    Asked of the cluster, not of a consumer's metadata: a consumer tracks only the
+    topics it subscribed to, so on Apache Kafka (unlike Tansu, which answers every
+    metadata request with every topic) a group-less reader found no partitions.
+    """
+    admin = AIOKafkaAdminClient(
+        **client_kwargs(settings, bootstrap_servers), client_id=f"{settings.app_id}-admin"
+    )
+    await admin.start()
+    try:
+        # Listed first: a metadata request naming a missing topic makes some
+        # brokers (Tansu among them) create it with their default partition count.
+        if topic not in set(await admin.list_topics()):
+            raise ConfigError(
+                f"topic {topic!r} does not exist on {bootstrap_servers}; "
+                "start the worker (it declares its topics) or check the topic name"
+            )
+        (described,) = await admin.describe_topics([topic])
+        return sorted(p["partition"] for p in described["partitions"])
+    finally:
+        await admin.close()
+
+
 def _topic_errors(response: Any) -> list[tuple[str, int, str | None]]:
     rows = response.topic_errors
     return [(row[0], row[1], row[2] if len(row) > 2 else None) for row in rows]
