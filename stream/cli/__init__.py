@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(command(settings, args))
     except StreamError as error:
         print(f"stream {args.command}: {error.detail}", file=sys.stderr)
-        return 1
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
 

@@ -35,7 +35,7 @@ from stream import codec, dedup, pipeline
 from stream._faust import events, state
 from stream._faust.app import GuardedApp
 from stream.enrich import PeopleIndex
-from stream.errors import BrokerUnreachable
+from stream.errors import BrokerRefused, BrokerUnreachable
 from stream.intake import InputMessage
 from stream.kafka import connection, exits, watch
 from stream.kafka.delivery import DeliveryGuard
@@ -392,6 +392,11 @@ class Worker:
         started = time.monotonic()
         try:
             await watch.probe(self.settings, self.bootstrap_servers)
+        except BrokerRefused as refused:
+            # Credentials revoked or a certificate changed under a running worker: its
+            # open connections may still work, but no new one will, restarted or not.
+            exits.fatal_exit(refused.exit_code, f"exiting: {refused.detail}", self.on_fatal)
+            return
         except BrokerUnreachable as unreachable:
             now = time.monotonic()
             first = broker.reachable
