@@ -39,6 +39,7 @@ from stream.errors import BrokerRefused, BrokerUnreachable
 from stream.intake import InputMessage
 from stream.kafka import connection, exits, watch
 from stream.kafka.delivery import DeliveryGuard
+from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE
 from stream.kafka.web import Endpoints
 from stream.metrics import Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
@@ -316,7 +317,7 @@ class Worker:
 
     def _declare_tables(self, app: faust.App) -> tuple[Any, Any]:
         seen = app.Table(
-            "teasers-seen",
+            SEEN_TABLE,
             default=None,
             partitions=self.settings.partitions,
             key_type=str,
@@ -324,7 +325,7 @@ class Worker:
             help="teaser id -> first-seen epoch seconds (the exact dedup state)",
         )
         index = app.Table(
-            "teasers-index",
+            INDEX_TABLE,
             default=None,
             partitions=1,
             key_type=str,

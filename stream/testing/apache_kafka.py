@@ -110,9 +110,11 @@ def ssl_listener(keystore: Path, password: str, name: str = "SSL") -> Listener:
 class ApacheKafka(BrokerProcess):
     """One KRaft node (`kafka.Kafka`) on loopback, stopped on `stop()` or leaving `with`.
 
-    `extra` adds or overrides server properties (the compose file's settings);
-    `listeners` adds client listeners (SASL, SSL) on ports of their own, each
-    reached at `bootstrap(name)`.
+    `extra` adds or overrides server properties; `listeners` adds client listeners
+    (SASL, SSL) on ports of their own, each reached at `bootstrap(name)`. `config`
+    replaces this class's server.properties as a whole (the compose file's, see
+    `stream.testing.compose`): `port` must then be its PLAINTEXT listener's, which
+    readiness asks; `cluster_id` is the id the log dir is formatted with.
     """
 
     name = "Apache Kafka"
@@ -125,8 +127,16 @@ class ApacheKafka(BrokerProcess):
         host: str = "127.0.0.1",
         jvm_heap: str = "768m",
         listeners: Sequence[Listener] = (),
+        *,
+        config: Mapping[str, str] | None = None,
+        port: int | None = None,
+        cluster_id: str | None = None,
     ) -> None:
-        super().__init__(host=host)
+        if config is not None and (listeners or port is None):
+            raise ValueError("a whole `config` takes its own listeners, and the `port` to probe")
+        super().__init__(port=port, host=host)
+        self.config = None if config is None else dict(config)
+        self.cluster_id = cluster_id or uuid.uuid4().hex[:22]
         self.controller_port = free_port(host)
         self.extra = dict(extra or {})
         self.jvm_heap = jvm_heap
@@ -140,6 +150,8 @@ class ApacheKafka(BrokerProcess):
     def properties(self) -> dict[str, str]:
         """The server.properties of this node."""
         assert self._dir is not None
+        if self.config is not None:
+            return {**self.config, **self.extra}
         props = {
             "process.roles": "broker,controller",
             "node.id": "1",
@@ -194,9 +206,10 @@ class ApacheKafka(BrokerProcess):
         (self._dir / "log4j2.yaml").write_text(_LOG4J2)
         config = self._dir / "server.properties"
         config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()))
-        cluster_id = uuid.uuid4().hex[:22]
         formatted = subprocess.run(
-            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)),
+            self._java(
+                "kafka.tools.StorageTool", "format", "-t", self.cluster_id, "-c", str(config)
+            ),
             capture_output=True,
             timeout=120,
             check=False,

@@ -171,3 +171,16 @@ def assert_pipeline_output(
     assert len(ids) == len(set(ids)), "a teaser was published twice"
     assert set(ids) == {t.teaser_id for t in expected.teasers}
     assert sorted(d["reason"] for d in dead) == sorted(d.reason for d in expected.dead_letters)
+
+
+def assert_worker_processes_samples(worker: WorkerProcess, settings: Settings) -> None:
+    """The sample messages sent to a ready worker come out as `assert_pipeline_output`
+    expects."""
+    messages = sample_messages()
+    asyncio.run(produce(settings, messages))
+    wait_for(
+        lambda: accounted(worker)[0] >= len(messages),
+        timeout=90,
+        message=f"{len(messages)} pages; got {accounted(worker)}\n{worker.log()}",
+    )
+    assert_pipeline_output(settings, messages)

@@ -41,14 +41,10 @@ from stream.testing.certificates import (
 )
 from stream.testing.workers import WorkerProcess
 from tests.integration.kafka_helpers import (
-    accounted,
-    assert_pipeline_output,
+    assert_worker_processes_samples,
     isolated_settings,
     prepare,
-    produce,
     read_topic,
-    sample_messages,
-    wait_for,
 )
 
 USER = "svc-stream"
@@ -124,17 +120,10 @@ def test_worker_processes_pages_through_a_secured_listener_and_never_shows_the_p
         # A password set but unused must stay hidden too.
         settings = settings.model_copy(update={"sasl_username": USER, "sasl_password": SECRET})
     prepare(settings)
-    messages = sample_messages()
     worker = WorkerProcess.start(settings, tmp_path, f"worker-{listener}", log_level="DEBUG")
     try:
         worker.wait_ready()
-        asyncio.run(produce(settings, messages))
-        wait_for(
-            lambda: accounted(worker)[0] >= len(messages),
-            timeout=90,
-            message=f"{len(messages)} pages; got {accounted(worker)}\n{worker.log()}",
-        )
-        assert_pipeline_output(settings, messages)
+        assert_worker_processes_samples(worker, settings)
         pages = {path: worker.get(path) for path in ("/metrics", "/healthz", "/readyz")}
         published = [
             record
