@@ -107,6 +107,11 @@ def ssl_listener(keystore: Path, password: str, name: str = "SSL") -> Listener:
     )
 
 
+def sasl_ssl_listener(sasl: Listener, tls: Listener, name: str = "SASL_SSL") -> Listener:
+    """A SASL_SSL listener: the logins of `sasl` over the TLS of `tls`."""
+    return Listener(name, "SASL_SSL", {**sasl.settings, **tls.settings})
+
+
 class ApacheKafka(BrokerProcess):
     """One KRaft node (`kafka.Kafka`) on loopback, stopped on `stop()` or leaving `with`.
 

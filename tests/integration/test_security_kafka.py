@@ -1,6 +1,6 @@
-"""Security against real listeners of Apache Kafka: SASL_PLAINTEXT (PLAIN) and SSL.
+"""Security against real listeners of Apache Kafka: SASL_PLAINTEXT (PLAIN), SSL, SASL_SSL.
 
-One node serves both beside its PLAINTEXT listener: a PLAIN login for the worker's
+One node serves all three beside its PLAINTEXT listener: a PLAIN login for the worker's
 user (JAAS config of the listener), and a certificate signed by a throwaway CA made
 with `openssl` in the test. A real `stream run` worker processes the sample pages
 through each; with a wrong password, or a CA that did not sign the broker's
@@ -31,6 +31,7 @@ from stream.testing.apache_kafka import (
     ApacheKafka,
     missing_reason,
     sasl_plain_listener,
+    sasl_ssl_listener,
     ssl_listener,
 )
 from stream.testing.certificates import (
@@ -59,7 +60,6 @@ class SecureKafka:
     kafka: ApacheKafka
     authority: Authority
     stranger: Authority  # a CA that signed nothing the broker serves
-    ready_s: float
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +73,11 @@ def secure_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureKaf
     authority = certificate_authority(folder, "stream-test-ca")
     stranger = certificate_authority(folder, "stranger-ca")
     keystore = server_keystore(folder, authority, "broker", ["127.0.0.1", "localhost"])
-    listeners = [
-        sasl_plain_listener({USER: SECRET}),
-        ssl_listener(keystore.path, keystore.password),
-    ]
-    started = time.monotonic()
+    sasl_plain = sasl_plain_listener({USER: SECRET})
+    tls_only = ssl_listener(keystore.path, keystore.password)
+    listeners = [sasl_plain, tls_only, sasl_ssl_listener(sasl_plain, tls_only)]
     with ApacheKafka(listeners=listeners) as kafka:
-        yield SecureKafka(kafka, authority, stranger, time.monotonic() - started)
+        yield SecureKafka(kafka, authority, stranger)
 
 
 def secure_settings(
@@ -111,14 +109,32 @@ def tls(secure: SecureKafka, tmp_path: Path, authority: Authority | None = None)
 # -- The worker connects and processes pages -----------------------------------------
 
 
-@pytest.mark.parametrize("listener", ["SASL", "SSL"])
+def sasl_over_tls(secure: SecureKafka, tmp_path: Path) -> Settings:
+    return secure_settings(
+        secure,
+        tmp_path,
+        "SASL_SSL",
+        security_protocol="SASL_SSL",
+        sasl_mechanism="PLAIN",
+        sasl_username=USER,
+        sasl_password=SECRET,
+        ssl_cafile=str(secure.authority.certificate),
+    )
+
+
+@pytest.mark.parametrize("listener", ["SASL", "SSL", "SASL_SSL"])
 def test_worker_processes_pages_through_a_secured_listener_and_never_shows_the_password(
     secure_kafka: SecureKafka, tmp_path: Path, listener: str
 ) -> None:
-    settings = sasl(secure_kafka, tmp_path) if listener == "SASL" else tls(secure_kafka, tmp_path)
-    if listener == "SSL":
+    if listener == "SASL":
+        settings = sasl(secure_kafka, tmp_path)
+    elif listener == "SSL":
         # A password set but unused must stay hidden too.
-        settings = settings.model_copy(update={"sasl_username": USER, "sasl_password": SECRET})
+        settings = tls(secure_kafka, tmp_path).model_copy(
+            update={"sasl_username": USER, "sasl_password": SECRET}
+        )
+    else:
+        settings = sasl_over_tls(secure_kafka, tmp_path)
     prepare(settings)
     worker = WorkerProcess.start(settings, tmp_path, f"worker-{listener}", log_level="DEBUG")
     try:
