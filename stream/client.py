@@ -196,10 +196,6 @@ class Subscription(Generic[M]):
             "session_timeout_ms": int(s.session_timeout_s * 1000),
             "heartbeat_interval_ms": int(s.heartbeat_interval_s * 1000),
             "rebalance_timeout_ms": int(s.rebalance_timeout_s * 1000),
-            # With transactions, aborted records must stay invisible to readers.
-            "isolation_level": (
-                "read_committed" if s.processing_guarantee == "exactly_once" else "read_uncommitted"
-            ),
         }
 
     async def stop(self) -> None:

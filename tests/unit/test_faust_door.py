@@ -279,3 +279,14 @@ def test_the_metadata_probe_speaks_aiokafkas_connection_api() -> None:
     ):
         assert name in parameters, name
     assert MetadataRequest([]) is not None
+
+
+def test_faust_names_an_outputs_transaction_after_the_partition_it_is_sent_to() -> None:
+    """Why `exactly_once` is refused (README, "Processing guarantees"): an output joins
+    the transaction of its *destination* partition, not of the input it came from,
+    so a repartitioning pipeline commits inputs and outputs in different transactions.
+    If this fails, faust changed how it assigns transactions: measure exactly-once
+    again on Apache Kafka before lifting the refusal in `stream.settings`."""
+    source = inspect.getsource(faust_consumer.TransactionManager.send)
+    assert "p = self.consumer.key_partition(topic, key, partition)" in source
+    assert 'transactional_id = f"{self.app.conf.id}-{group}-{p}"' in source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from stream.settings import Settings
 
@@ -48,3 +49,18 @@ def test_for_broker_adjusts_to_the_embedded_broker_only_where_left_automatic() -
     chosen = Settings(verify_end_offsets=False, fetch_max_wait_ms=100).for_broker()
     assert (chosen.verify_end_offsets, chosen.fetch_max_wait_ms) == (False, 100)
     assert embedded.for_broker() == embedded
+
+
+def test_exactly_once_is_refused_with_the_reason_and_what_to_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # faust's transactions do not cover the repartitioned outputs (README, measured
+    # on Apache Kafka): the setting must not start a worker that promises it.
+    monkeypatch.setenv("STREAM_PROCESSING_GUARANTEE", "exactly_once")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    message = str(refused.value)
+    assert "exactly_once is refused" in message
+    assert "use at_least_once" in message
+    monkeypatch.setenv("STREAM_PROCESSING_GUARANTEE", "at_least_once")
+    assert Settings().processing_guarantee == "at_least_once"
