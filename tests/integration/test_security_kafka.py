@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -40,7 +42,8 @@ from stream.testing.certificates import (
     openssl_missing_reason,
     server_keystore,
 )
-from stream.testing.workers import WorkerProcess
+from stream.testing.workers import WorkerProcess, worker_env
+from tests.conftest import SAMPLE_000
 from tests.integration.kafka_helpers import (
     assert_worker_processes_samples,
     isolated_settings,
@@ -225,3 +228,27 @@ def test_running_worker_exits_in_one_line_when_its_ca_file_stops_trusting_the_br
     assert len(exits) == 1, log[-4000:]
     assert f"exiting: the TLS certificate of Kafka at {settings.bootstrap_servers}" in exits[0]
     assert f"STREAM_SSL_CAFILE={cafile}" in exits[0]
+
+
+@pytest.mark.parametrize("args", [["produce", str(SAMPLE_000)], ["tail", "articles.parsed"]])
+def test_commands_refused_by_the_broker_say_why_in_one_line(
+    secure_kafka: SecureKafka, tmp_path: Path, args: list[str]
+) -> None:
+    # aiokafka's clients say only `Unable to bootstrap` when the login is refused.
+    settings = sasl(secure_kafka, tmp_path, password=WRONG)
+    done = subprocess.run(
+        [sys.executable, "-m", "stream", *args],
+        env=worker_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=REFUSAL_EXIT_S,
+        check=False,
+    )
+
+    assert done.returncode == BrokerRefused.exit_code, done.stderr[-4000:]
+    assert "Traceback" not in done.stderr, done.stderr[-4000:]
+    assert "Unclosed" not in done.stderr, done.stderr[-4000:]
+    errors = [line for line in done.stderr.splitlines() if line.startswith(f"stream {args[0]}:")]
+    assert len(errors) == 1, done.stderr[-4000:]
+    assert "refused the SASL PLAIN login of user 'svc-stream'" in errors[0]
+    assert WRONG not in done.stderr + done.stdout
