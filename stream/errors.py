@@ -18,6 +18,8 @@ class StreamError(Exception):
 
     reason: ClassVar[str] = "error"
     retriable: ClassVar[bool] = False
+    # What a command that fails with this error exits with.
+    exit_code: ClassVar[int] = 1
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -85,6 +87,15 @@ class BrokerUnreachable(StreamError):
 
     reason = "broker_unreachable"
     retriable = True
+
+
+class BrokerRefused(StreamError):
+    """The cluster answered and refused this worker: a SASL login it rejects, or a
+    certificate the worker does not trust. Trying again cannot help; the settings must change."""
+
+    reason = "broker_refused"
+    # sysexits(3) EX_CONFIG: a supervisor's restart would be refused the same way.
+    exit_code = 78
 
 
 class DeliveryFailed(StreamError):

@@ -8,13 +8,14 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from stream import __version__
-from stream.errors import StreamError
+from stream.errors import BrokerRefused, StreamError
 from stream.settings import Settings
 
 
@@ -86,9 +87,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(command(settings, args))
     except StreamError as error:
         print(f"stream {args.command}: {error.detail}", file=sys.stderr)
-        return 1
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        refused = _refusal_behind(settings, exc)
+        if refused is None:
+            raise
+        print(f"stream {args.command}: {refused.detail}", file=sys.stderr)
+        return refused.exit_code
+
+
+def _refusal_behind(settings: Settings, error: Exception) -> BrokerRefused | None:
+    """Why a secured cluster turned a command down, if it did.
+
+    aiokafka's clients report a rejected SASL login or an untrusted certificate as
+    `KafkaConnectionError: Unable to bootstrap`, the cause left out, so the
+    cluster is asked once more by the worker's broker probe, which names it.
+    """
+    if not settings.bootstrap_servers or settings.security_protocol == "PLAINTEXT":
+        return None
+    from stream.kafka.watch import probe
+
+    try:
+        asyncio.run(probe(settings, settings.bootstrap_servers))
+    except BrokerRefused as refused:
+        return refused
+    except Exception:  # down or hung: the original error says enough
+        return None
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,7 +35,7 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
         loop.run_until_complete(
             wait_for_kafka(settings, bootstrap, give_up_after_s=settings.broker_wait_s)
         )
-        loop.run_until_complete(ensure_topics(settings, bootstrap))
+        loop.run_until_complete(ensure_topics(settings, bootstrap, changelogs=True))
         # A fatal exit skips `with`: the embedded broker (its own session) would outlive us.
         app = create_app(
             settings, bootstrap_servers=bootstrap, on_fatal=broker.stop if broker else None

@@ -61,8 +61,9 @@ async def tail(
         enable_auto_commit=False,
         auto_offset_reset="earliest" if from_beginning else "latest",
     )
-    await consumer.start()
+    # Stopped even when its start fails (a refused login): else it is reported unclosed.
     try:
+        await consumer.start()
         partitions = await partitions_of(settings, bootstrap_servers, topic)
         consumer.assign([TopicPartition(topic, p) for p in partitions])
         if from_beginning:
@@ -99,8 +100,8 @@ async def read_all(
     consumer = AIOKafkaConsumer(
         **client_kwargs(settings, bootstrap_servers), enable_auto_commit=False
     )
-    await consumer.start()
     try:
+        await consumer.start()
         partitions = await partitions_of(settings, bootstrap_servers, topic)
         consumer.assign([TopicPartition(topic, p) for p in partitions])
         await consumer.seek_to_beginning()

@@ -4,7 +4,8 @@ Every client `stream` opens takes its connection from here: the aiokafka
 producers, consumers and admin clients (`client_kwargs`), faust's broker URLs and
 credentials (`broker_urls`, `faust_credentials`), and the broker probe
 (`addresses`). So the SASL/SSL settings, and the check that SASL has a user and
-a password, are the same for all of them.
+a password, are the same for all of them; `refusal` says in one line which of them
+a broker turned down.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
+from aiokafka.errors import SaslAuthenticationFailed, UnsupportedSaslMechanismError
 from aiokafka.helpers import create_ssl_context
 from faust.auth import SASLCredentials, SSLCredentials
 
-from stream.errors import BrokerError, ConfigError
+from stream.errors import BrokerError, BrokerRefused, ConfigError
 from stream.settings import Settings
 
 # What Kafka listens on when an address names no port.
@@ -98,4 +100,32 @@ def faust_credentials(settings: Settings) -> SASLCredentials | SSLCredentials | 
         )
     if context is not None:
         return SSLCredentials(context)
+    return None
+
+
+def refusal(settings: Settings, address: str, error: BaseException) -> BrokerRefused | None:
+    """The one-line reason a broker at `address` refused these settings, naming the
+    setting to fix; None when `error` is not a refusal (down, hung: worth retrying).
+
+    Messages never hold the password: only the broker's reason and the user name.
+    """
+    if isinstance(error, SaslAuthenticationFailed | UnsupportedSaslMechanismError):
+        reason = " ".join(str(error).split())
+        return BrokerRefused(
+            f"Kafka at {address} refused the SASL {settings.sasl_mechanism} login of user "
+            f"{settings.sasl_username!r} ({reason}): check STREAM_SASL_USERNAME, "
+            "STREAM_SASL_PASSWORD and STREAM_SASL_MECHANISM"
+        )
+    if isinstance(error, ssl.SSLCertVerificationError):
+        trusted = (
+            f"STREAM_SSL_CAFILE={settings.ssl_cafile}"
+            if settings.ssl_cafile
+            else "the system's CAs (STREAM_SSL_CAFILE is not set)"
+        )
+        return BrokerRefused(
+            f"the TLS certificate of Kafka at {address} is not trusted "
+            f"({getattr(error, 'verify_message', None) or error}): {trusted} must hold the "
+            "CA that signed the broker's certificate, for the host name in "
+            "STREAM_BOOTSTRAP_SERVERS"
+        )
     return None

@@ -4,12 +4,22 @@ Brokers that auto-create topics (Tansu does, with 4 partitions) would give
 `pages.raw` whatever count they like if a producer wrote first; the dedup design
 needs `teasers.sightings` to have exactly `STREAM_PARTITIONS`. So every entry
 point (`run`, `produce`, `demo`) declares the topics before it reads or writes.
+
+`stream run` also declares the changelog topics of its faust tables, and waits
+until the broker's metadata lists every partition of what it created: faust
+checks a table's changelog against its source topic on the first event, and on
+Apache Kafka a changelog faust created itself a moment before the group joined
+was still missing from the consumer's metadata (0 partitions: `PartitionsMismatch`,
+the worker exited on its first near-duplicate lookup, seen with the compose file's
+settings).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -24,11 +34,22 @@ log = logging.getLogger(__name__)
 _TOPIC_ALREADY_EXISTS = 36
 
 
+# Names of the worker's faust tables (stream.kafka.worker); faust names each
+# table's changelog topic `<app id>-<table>-changelog`.
+SEEN_TABLE = "teasers-seen"
+INDEX_TABLE = "teasers-index"
+# faust's table changelogs keep the last value of each key.
+_COMPACTED = {"cleanup.policy": "compact"}
+# How long a created topic may take to show all its partitions in the metadata.
+VISIBLE_WITHIN_S = 30.0
+
+
 @dataclass(frozen=True, slots=True)
 class TopicSpec:
     name: str
     partitions: int
     role: str
+    config: dict[str, str] = field(default_factory=dict)
 
 
 def topic_specs(settings: Settings) -> list[TopicSpec]:
@@ -45,20 +66,48 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     ]
 
 
-async def ensure_topics(settings: Settings, bootstrap_servers: str) -> list[str]:
-    """Create the missing topics; returns the names it created."""
+def changelog_topic(settings: Settings, table: str) -> str:
+    return f"{settings.app_id}-{table}-changelog"
+
+
+def changelog_specs(settings: Settings) -> list[TopicSpec]:
+    """The changelog topics of the worker's tables, as faust would create them."""
+    return [
+        TopicSpec(
+            changelog_topic(settings, SEEN_TABLE),
+            settings.partitions,
+            "state: teaser id -> first seen (dedup)",
+            _COMPACTED,
+        ),
+        TopicSpec(
+            changelog_topic(settings, INDEX_TABLE),
+            1,
+            "state: near-duplicate index and known people",
+            _COMPACTED,
+        ),
+    ]
+
+
+async def ensure_topics(
+    settings: Settings, bootstrap_servers: str, *, changelogs: bool = False
+) -> list[str]:
+    """Create the missing topics (with `changelogs`, the tables' too); returns the
+    names it created, once the cluster's metadata lists all their partitions."""
     admin = AIOKafkaAdminClient(
         **client_kwargs(settings, bootstrap_servers), client_id=f"{settings.app_id}-admin"
     )
     await admin.start()
     try:
-        specs = topic_specs(settings)
+        specs = topic_specs(settings) + (changelog_specs(settings) if changelogs else [])
         existing = set(await admin.list_topics())
         missing = [spec for spec in specs if spec.name not in existing]
         if not missing:
             return []
         response = await admin.create_topics(
-            [NewTopic(s.name, s.partitions, settings.replication_factor) for s in missing]
+            [
+                NewTopic(s.name, s.partitions, settings.replication_factor, topic_configs=s.config)
+                for s in missing
+            ]
         )
         created = []
         for name, code, message in _topic_errors(response):
@@ -67,9 +116,31 @@ async def ensure_topics(settings: Settings, bootstrap_servers: str) -> list[str]
             elif code != _TOPIC_ALREADY_EXISTS:
                 raise ConfigError(f"could not create topic {name!r}: {message} (error {code})")
         log.info("created topics %s", ", ".join(created))
+        await _wait_visible(admin, [s for s in missing if s.name in created])
         return created
     finally:
         await admin.close()
+
+
+async def _wait_visible(
+    admin: AIOKafkaAdminClient, specs: list[TopicSpec], within_s: float = VISIBLE_WITHIN_S
+) -> None:
+    """Until the metadata lists every partition of `specs`, each with a leader."""
+    deadline = time.monotonic() + within_s
+    waiting = {spec.name: spec.partitions for spec in specs}
+    while waiting:
+        for described in await admin.describe_topics(list(waiting)):
+            led = [p for p in described.get("partitions") or [] if p.get("leader", -1) >= 0]
+            if described.get("error_code", 0) == 0 and len(led) == waiting[described["topic"]]:
+                del waiting[described["topic"]]
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise ConfigError(
+                f"topics {sorted(waiting)} were created but their partitions are not in the "
+                f"cluster's metadata after {within_s:.0f} s; check the brokers' logs"
+            )
+        await asyncio.sleep(0.1)
 
 
 async def partitions_of(settings: Settings, bootstrap_servers: str, topic: str) -> list[int]:

@@ -2,7 +2,8 @@
 
 - `wait_for_kafka`: `stream run` started before its cluster waits for it with a
   clear, repeated log line, then connects (or gives up after `STREAM_BROKER_WAIT_S`
-  with an error naming the address).
+  with an error naming the address). A cluster that answers but refuses the
+  worker's SASL login or fails its certificate check ends the wait at once.
 - `BrokerWatch` + `probe`: a running worker probes the cluster every second; while
   it cannot reach any broker it reports not-ready with the reason, and after
   `STREAM_BROKER_LOST_EXIT_S` it exits (`stream.kafka.exits`, code 75) instead of
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 from stream._faust.metadata import broker_count
 from stream.errors import BrokerError, BrokerUnreachable
-from stream.kafka.connection import addresses, client_kwargs
+from stream.kafka.connection import addresses, client_kwargs, refusal
 from stream.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,10 @@ PROBE_ANSWER_TIMEOUT_S = 2.0
 async def probe(
     settings: Settings, bootstrap_servers: str, answer_within_s: float = PROBE_ANSWER_TIMEOUT_S
 ) -> int:
-    """How many brokers the first answering bootstrap server lists; raises if none answers.
+    """How many brokers the first answering bootstrap server lists; raises
+    `BrokerUnreachable` if none answers, `BrokerRefused` as soon as one turns the
+    worker's login or certificate check down (no other broker of the cluster would
+    take them either).
 
     A Metadata request over a fresh connection with the worker's own security
     settings: an open port alone says nothing (a hung broker accepts connections),
@@ -52,7 +56,10 @@ async def probe(
                     request_timeout_ms=int(answer_within_s * 1000),
                     **kwargs,
                 )
-        except Exception as exc:  # refused, reset, timed out, TLS, SASL: all "not this one"
+        except Exception as exc:  # refused, reset, timed out: all "not this one"
+            refused = refusal(settings, f"{host}:{port}", exc)
+            if refused is not None:
+                raise refused from None
             errors.append(f"{host}:{port}: {_describe(exc)}")
     raise BrokerUnreachable("; ".join(errors))
 

@@ -35,10 +35,11 @@ from stream import codec, dedup, pipeline
 from stream._faust import events, state
 from stream._faust.app import GuardedApp
 from stream.enrich import PeopleIndex
-from stream.errors import BrokerUnreachable
+from stream.errors import BrokerRefused, BrokerUnreachable
 from stream.intake import InputMessage
 from stream.kafka import connection, exits, watch
 from stream.kafka.delivery import DeliveryGuard
+from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE
 from stream.kafka.web import Endpoints
 from stream.metrics import Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
@@ -316,7 +317,7 @@ class Worker:
 
     def _declare_tables(self, app: faust.App) -> tuple[Any, Any]:
         seen = app.Table(
-            "teasers-seen",
+            SEEN_TABLE,
             default=None,
             partitions=self.settings.partitions,
             key_type=str,
@@ -324,7 +325,7 @@ class Worker:
             help="teaser id -> first-seen epoch seconds (the exact dedup state)",
         )
         index = app.Table(
-            "teasers-index",
+            INDEX_TABLE,
             default=None,
             partitions=1,
             key_type=str,
@@ -392,6 +393,11 @@ class Worker:
         started = time.monotonic()
         try:
             await watch.probe(self.settings, self.bootstrap_servers)
+        except BrokerRefused as refused:
+            # Credentials revoked or a certificate changed under a running worker: its
+            # open connections may still work, but no new one will, restarted or not.
+            exits.fatal_exit(refused.exit_code, f"exiting: {refused.detail}", self.on_fatal)
+            return
         except BrokerUnreachable as unreachable:
             now = time.monotonic()
             first = broker.reachable

@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
@@ -58,11 +60,66 @@ def missing_reason() -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Listener:
+    """One more client listener of the node, beside its PLAINTEXT one (which the
+    readiness probe and the inter-broker traffic keep using).
+
+    `settings` are the listener's own properties, written under
+    `listener.name.<name lowercased>.` (Kafka's per-listener prefix).
+    """
+
+    name: str
+    protocol: str
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+
+def sasl_plain_listener(users: Mapping[str, str], name: str = "SASL") -> Listener:
+    """A SASL_PLAINTEXT listener taking the PLAIN logins `users` (user -> password)."""
+    for user, password in users.items():
+        if '"' in user + password or "\\" in user + password:
+            raise ValueError(f"a JAAS value cannot hold a quote or a backslash: user {user!r}")
+    logins = " ".join(f'user_{user}="{password}"' for user, password in users.items())
+    return Listener(
+        name,
+        "SASL_PLAINTEXT",
+        {
+            "sasl.enabled.mechanisms": "PLAIN",
+            "plain.sasl.jaas.config": (
+                f"org.apache.kafka.common.security.plain.PlainLoginModule required {logins};"
+            ),
+        },
+    )
+
+
+def ssl_listener(keystore: Path, password: str, name: str = "SSL") -> Listener:
+    """An SSL listener serving the key and certificate chain of a PKCS12 `keystore`."""
+    return Listener(
+        name,
+        "SSL",
+        {
+            "ssl.keystore.type": "PKCS12",
+            "ssl.keystore.location": str(keystore),
+            "ssl.keystore.password": password,
+            "ssl.key.password": password,
+            "ssl.client.auth": "none",
+        },
+    )
+
+
+def sasl_ssl_listener(sasl: Listener, tls: Listener, name: str = "SASL_SSL") -> Listener:
+    """A SASL_SSL listener: the logins of `sasl` over the TLS of `tls`."""
+    return Listener(name, "SASL_SSL", {**sasl.settings, **tls.settings})
+
+
 class ApacheKafka(BrokerProcess):
     """One KRaft node (`kafka.Kafka`) on loopback, stopped on `stop()` or leaving `with`.
 
-    `extra` adds or overrides server properties (listeners for SASL/SSL tests, the
-    compose file's settings).
+    `extra` adds or overrides server properties; `listeners` adds client listeners
+    (SASL, SSL) on ports of their own, each reached at `bootstrap(name)`. `config`
+    replaces this class's server.properties as a whole (the compose file's, see
+    `stream.testing.compose`): `port` must then be its PLAINTEXT listener's, which
+    readiness asks; `cluster_id` is the id the log dir is formatted with.
     """
 
     name = "Apache Kafka"
@@ -74,15 +131,32 @@ class ApacheKafka(BrokerProcess):
         extra: dict[str, str] | None = None,
         host: str = "127.0.0.1",
         jvm_heap: str = "768m",
+        listeners: Sequence[Listener] = (),
+        *,
+        config: Mapping[str, str] | None = None,
+        port: int | None = None,
+        cluster_id: str | None = None,
     ) -> None:
-        super().__init__(host=host)
+        if config is not None and (listeners or port is None):
+            raise ValueError("a whole `config` takes its own listeners, and the `port` to probe")
+        super().__init__(port=port, host=host)
+        self.config = None if config is None else dict(config)
+        self.cluster_id = cluster_id or uuid.uuid4().hex[:22]
         self.controller_port = free_port(host)
         self.extra = dict(extra or {})
         self.jvm_heap = jvm_heap
+        self.listeners = list(listeners)
+        self.listener_ports = {listener.name: free_port(host) for listener in listeners}
+
+    def bootstrap(self, listener: str) -> str:
+        """The address of the extra listener named `listener`."""
+        return f"{self.host}:{self.listener_ports[listener]}"
 
     def properties(self) -> dict[str, str]:
         """The server.properties of this node."""
         assert self._dir is not None
+        if self.config is not None:
+            return {**self.config, **self.extra}
         props = {
             "process.roles": "broker,controller",
             "node.id": "1",
@@ -105,6 +179,13 @@ class ApacheKafka(BrokerProcess):
             # Compaction runs often enough for a test to see it.
             "log.cleaner.backoff.ms": "500",
         }
+        for listener in self.listeners:
+            address = f"{listener.name}://{self.bootstrap(listener.name)}"
+            props["listeners"] += f",{address}"
+            props["advertised.listeners"] += f",{address}"
+            props["listener.security.protocol.map"] += f",{listener.name}:{listener.protocol}"
+            prefix = f"listener.name.{listener.name.lower()}."
+            props.update({prefix + key: value for key, value in listener.settings.items()})
         props.update(self.extra)
         return props
 
@@ -130,9 +211,10 @@ class ApacheKafka(BrokerProcess):
         (self._dir / "log4j2.yaml").write_text(_LOG4J2)
         config = self._dir / "server.properties"
         config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()))
-        cluster_id = uuid.uuid4().hex[:22]
         formatted = subprocess.run(
-            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)),
+            self._java(
+                "kafka.tools.StorageTool", "format", "-t", self.cluster_id, "-c", str(config)
+            ),
             capture_output=True,
             timeout=120,
             check=False,

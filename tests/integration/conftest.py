@@ -8,15 +8,15 @@ Metadata request lists it. Each test gets its own topic names, group and web por
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from stream.kafka.embedded import EmbeddedBroker, free_port
+from stream.kafka.embedded import EmbeddedBroker
 from stream.settings import Settings
 from stream.testing.apache_kafka import ApacheKafka, missing_reason
+from tests.integration.kafka_helpers import isolated_settings
 
 HERE = Path(__file__).parent
 
@@ -52,22 +52,5 @@ def broker(request: pytest.FixtureRequest) -> Iterator[EmbeddedBroker | ApacheKa
 @pytest.fixture
 def settings(broker: EmbeddedBroker | ApacheKafka, tmp_path: Path) -> Settings:
     """Settings of one test: its own topics, consumer group, state folder and web port."""
-    run = uuid.uuid4().hex[:8]
     tansu = isinstance(broker, EmbeddedBroker)
-    return Settings(
-        bootstrap_servers=broker.bootstrap_servers,
-        app_id=f"stream-test-{run}",
-        topic_pages=f"{run}.pages.raw",
-        topic_articles=f"{run}.articles.parsed",
-        topic_teasers=f"{run}.teasers.unique",
-        topic_dlq=f"{run}.pages.dlq",
-        topic_sightings=f"{run}.teasers.sightings",
-        topic_fresh=f"{run}.teasers.fresh",
-        partitions=4,
-        # On Tansu, the adjustments `stream run` makes for its own embedded broker
-        # (see Settings.for_broker); Apache Kafka needs neither.
-        verify_end_offsets=tansu,
-        fetch_max_wait_ms=10 if tansu else 500,
-        data_dir=str(tmp_path / "state"),
-        web_port=free_port(),
-    )
+    return isolated_settings(broker.bootstrap_servers, tmp_path / "state", tansu=tansu)

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from stream.errors import BrokerError
+from stream.errors import BrokerError, BrokerRefused
 from stream.kafka.delivery import DeliveryFailed, DeliveryGuard
 from stream.kafka.embedded import free_port
 from stream.kafka.watch import BrokerUnreachable, BrokerWatch, probe, wait_for_kafka
@@ -131,3 +131,19 @@ async def test_guard_gives_up_on_outputs_not_acknowledged_in_time() -> None:
     guard.track(asyncio.get_running_loop().create_future())
     with pytest.raises(DeliveryFailed, match="1 output"):
         await guard.settle(within_s=0.05)
+
+
+async def test_wait_for_kafka_gives_up_at_once_when_the_cluster_refuses_the_worker() -> None:
+    clock = FakeClock()
+    attempts = 0
+
+    async def check(settings: Settings, bootstrap: str) -> int:
+        nonlocal attempts
+        attempts += 1
+        raise BrokerRefused("Kafka at k:1 refused the SASL PLAIN login of user 'u'")
+
+    with pytest.raises(BrokerRefused, match="refused the SASL PLAIN login"):
+        await wait_for_kafka(
+            Settings(), "k:1", give_up_after_s=300, check=check, clock=clock, sleep=clock.sleep
+        )
+    assert (attempts, clock.now) == (1, 0.0)
