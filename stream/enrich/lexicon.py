@@ -20,6 +20,10 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+def _wordlist(words: str) -> list[str]:
+    return words.split()
+
+
 def _nameset(names: str) -> frozenset[str]:
     return frozenset(name.strip() for name in names.split("|"))
 
@@ -584,3 +588,78 @@ STOPWORDS: Final[Mapping[str, frozenset[str]]] = {
     "pl": _wordset("i w nie na że z się do to jest jak o po za od dla przez"),
     "tr": _wordset("ve bir bu için ile olarak daha çok gibi ama kadar"),
 }
+
+
+# ---------------------------------------------------------------------------------
+# Near-duplicates: the words that tell one story from another of the same template
+# ---------------------------------------------------------------------------------
+
+#: Words headlines share whatever their story (function words, reporting verbs).
+NEAR_DUP_STOPWORDS: Final = STOPWORDS["en"] | _wordset(
+    """a an as at by for from in of on the to with its it is are was be has have after
+    over says said say told report reports new amid while their his her this that"""
+)
+#: Words editors swap for one another in a rewording of one story; each group folds
+#: to its first word (`quits`, `steps down` -> `resign`; `cuts`, `lowers` -> `cut`).
+NEAR_DUP_SYNONYMS: Final[Mapping[str, str]] = {
+    word: group.split()[0]
+    for group in (
+        "resign resigns resigned quit quits step steps stepping",
+        "cut cuts lower lowers lowered reduce reduces reduced",
+        "fire fires fired sack sacks sacked dismiss dismisses oust ousts ousted",
+        "name names named appoint appoints appointed pick picks picked choose chooses",
+        "hold holds keep keeps leave leaves unchanged steady",
+        "win wins won claim claims",
+        "join joins become becomes",
+        "fall falls fell drop drops slide slides slip slips decline declines",
+        "rise rises rose climb climbs gain gains jump jumps",
+        "attack attacks attacked strike strikes hit hits storm storms stormed",
+        "kill kills killed",
+        "sign signs signed seal seals sealed",
+        "ban bans banned suspend suspends suspended block blocks halt halts bar bars",
+        "raise raises lift lifts boost boosts increase increases",
+        "output production",
+        "withdraw withdraws pull pulls",
+        "injury injured injuries",
+        "sentence sentenced sentences",
+        "fine fined fines",
+        "staff workforce jobs employees workers",
+        "woman women female",
+        "ceo executive chief",
+        "vehicles cars",
+        "rate rates",
+        "fighters militants rebels",
+    )
+    for word in group.split()
+}
+#: Axes of a story's outcome: two teasers that take different values on one axis
+#: (`rises` / `falls`, `wins` / `loses`, `east` / `west`) tell different stories.
+#: A word's value is the index of its group; `neg` is "no, not, never" or its absence.
+NEAR_DUP_AXES: Final[Mapping[str, tuple[str, int]]] = {
+    word: (axis, value)
+    for axis, groups in {
+        "direction": (
+            "up rise rises rose gain gains climb climbs jump jumps higher tops raise raises",
+            "down fall falls fell drop drops slide slides slip slips lower lowers cut cuts",
+        ),
+        "outcome": ("win wins won beat beats survives survive", "lose loses lost fails"),
+        "assent": ("sign signs approve approves", "veto vetoes reject rejects"),
+        "measure": ("orders order imposes impose suspends", "lifts lift ends"),
+        "compass": ("north northern", "south southern", "east eastern", "west western"),
+        "negation": ("no not never",),
+    }.items()
+    for value, group in enumerate(groups)
+    for word in group.split()
+}
+#: Spelled-out numbers and ordinals, compared as digits (`two` = `2`, `ninth` = `9th`).
+_CARDINALS: Final = "one two three four five six seven eight nine ten"
+_ORDINALS: Final = "first second third fourth fifth sixth seventh eighth ninth tenth"
+NUMBER_WORDS: Final[Mapping[str, str]] = {
+    **{w: str(n) for n, w in enumerate(_wordlist(_CARDINALS), 1)},
+    **{w: f"{n}th" for n, w in enumerate(_wordlist(_ORDINALS), 1)},
+}
+#: Months and weekdays: a date is a fact of the story (`on Monday` / `in past day`).
+CALENDAR_WORDS: Final = _wordset(
+    """january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday"""
+)
