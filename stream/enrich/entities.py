@@ -11,7 +11,10 @@ only when it names the state (`Russian troops`, not `Russian scientists`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Final
 
 from stream.enrich.gazetteer import (
     SMALL_CITY,
@@ -22,15 +25,20 @@ from stream.enrich.gazetteer import (
 )
 from stream.enrich.lexicon import (
     BLOCS,
+    CITY_REGION_COUNTRIES,
     CONNECTORS,
+    EVENT_PREFIXES,
+    FEATURE_PREFIXES,
     FUNCTION_WORDS,
     GEO_HEADS,
     INITIAL_SKIP,
     LOCATIVE,
+    NAME_PARTICLES,
     NONSTATE_HEADS,
     NOT_ENTITIES,
     NOT_NAMES,
     NOT_ORG_ACRONYMS,
+    OBJECT_AFTER,
     ORG_AFTER,
     ORG_ALIASES,
     ORG_BEFORE,
@@ -48,10 +56,17 @@ from stream.enrich.lexicon import (
     TITLE_PARTS,
     TITLES,
     TOPONYM_END,
+    US_STATE_CUES,
 )
 from stream.enrich.people import PeopleIndex, surname_of
 from stream.enrich.tokens import Token
 from stream.models import Entities, Place
+
+_PLACE_KINDS: Final = frozenset({"country", "city", "state", "region"})
+#: Words of an organisation's head that a place after `of` belongs to (`Reserve Bank`).
+_NAMED_FOR_PLACE_HEAD: Final = 3
+#: A lower-case letter then a capital inside one word: a brand (`VinFast`, `AfD`).
+_CAMEL: Final = re.compile(r"[a-z][A-Z]")
 
 
 @dataclass(slots=True)
@@ -63,6 +78,8 @@ class _Mention:
     # Names that still need the teaser's context: ambiguous cities, local places.
     surface: str | None = None
     needs_context: bool = False
+    # The countries the name may belong to (`Punjab`: IN, PK); context picks one.
+    options: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -151,6 +168,8 @@ class _Extractor:
             return "city"
         if text.endswith(" City") and text[:-5] in gaz.cities:
             return "city"  # `Gaza City`
+        if text in gaz.subdivisions and not (single and text.casefold() in NOT_NAMES):
+            return "subdivision"
         if single and (text in self.local or self.people.by_surname(text)):
             return "surname"
         return None
@@ -233,6 +252,14 @@ class _Extractor:
         """Classify the capitalised run that starts at i; return where it ends."""
         toks = self.toks
         start = i
+        if toks[i].low in EVENT_PREFIXES | FEATURE_PREFIXES and not toks[i].brk:
+            j = i + 1
+            while j < len(toks) and toks[j].namelike and not toks[j - 1].brk:
+                j += 1
+            if j > i + 1 and toks[i].low in FEATURE_PREFIXES:
+                self._local_place(self._span_text(i, j), i)  # `Mount Lewotobi`
+            if j > i + 1:
+                return j  # `Typhoon Yagi`: an event, no person
         title = False
         # `Russian Deputy Foreign Minister Sergey Ryabkov`: titles are dropped and
         # make what follows a person.
@@ -266,6 +293,8 @@ class _Extractor:
             return True
         if "-" in low and all(p in TITLES or p in TITLE_PARTS for p in low.split("-")):
             return True  # `Secretary-General`, `Vice-President`
+        if low not in TITLES and low.endswith("s") and low[:-1] in TITLES:
+            low = low[:-1]  # `Astronauts Butch Wilmore and Suni Williams`
         if low in TITLES:
             match = self._match(i)
             # `General Motors`, `Prince Harry`: a title that starts a known name.
@@ -307,19 +336,53 @@ class _Extractor:
             return self._unknown(i, title)
         if after is not None and self._org_after(end) is not None and kind != "region":
             return self._unknown(i, title)  # `Rostov Nuclear Power Plant`
+        if kind == "subdivision":
+            return self._subdivision(i, end, text, region_end)
         place = lookup_place(text, context=None, place_context=False)
         if place is None:
             return end
+        if kind == "subdivision":
+            return self._subdivision(i, end, text, region_end)
         if region_end is not None or self._regions_ahead(end):
-            self._add("place", f"{place.name} Region", i, place.country)
-            return region_end or end
+            if place.country in CITY_REGION_COUNTRIES:
+                self._add("place", f"{place.name} Region", i, place.country)
+                return region_end or end
+            # `Buenos Aires province`, `Valparaiso region`: the subdivision itself.
+            owners = self.gaz.subdivisions.get(text)
+            if owners:
+                return self._subdivision(i, end, text, region_end)
         mention = self._add("place", place.name, i, place.country)
-        if (
-            kind == "city"
-            and len({c.country for c in city_candidates(text, place_context=True)}) > 1
-        ):
-            mention.surface, mention.needs_context = text, True
-        return end
+        if kind == "city":
+            countries = {c.country for c in city_candidates(text, place_context=True)}
+            if len(countries) > 1:
+                mention.surface, mention.needs_context = text, True
+                mention.options = tuple(sorted(countries))
+        return region_end or end
+
+    def _subdivision(self, i: int, end: int, text: str, region_end: int | None) -> int:
+        """A state or province (`Tamil Nadu`, `Punjab province`), where a cue stands.
+
+        Its name is often a word or a person's name elsewhere, so it needs a cue:
+        a preposition of place, a suffix (`province`, `state`), a country's
+        possessive before it (`India's Tamil Nadu`) or a place and a comma before
+        it (`Wayanad, Kerala`). Among namesakes the teaser's context chooses,
+        else the most populous country.
+        """
+        toks = self.toks
+        owners = self.gaz.subdivisions[text]
+        cue = (
+            region_end is not None
+            or self._place_context(i)
+            or (i > 0 and toks[i - 1].poss and self._is_place(i - 1))
+            or (i > 0 and toks[i - 1].brk and not toks[i - 1].dash and self._is_place(i - 1))
+            or (end < len(toks) and toks[end].low in {"state", "governor"})
+        )
+        if not cue:
+            return self._unknown(i, False)
+        mention = self._add("place", text, i, owners[0])
+        if len(owners) > 1:
+            mention.needs_context, mention.options = True, tuple(owners)
+        return region_end or end
 
     def _country(self, i: int, end: int, text: str) -> int:
         """A country name; used attributively (`US goods`) it may not name the state."""
@@ -328,11 +391,28 @@ class _Extractor:
         place = self.gaz.country(code)
         org_end = None if toks[end - 1].poss else self._org_after(end)
         if org_end is not None:
-            self._add("org", f"{text} {self._span_text(end, org_end)}", i)
-            self._add("place", place.name, i, place.country)
+            org = self._span_text(end, org_end)
+            self._add("org", f"{text} {org}", i)
+            if toks[org_end - 1].low in STATE_ORG_HEADS or org in ORGANIZATIONS:
+                # `US Treasury` names the state; `Kenya Airways` is a company.
+                self._add("place", place.name, i, place.country)
             return org_end
         after = _word_after(toks, end)
         if not toks[end - 1].poss and after is not None and after.low in NONSTATE_HEADS:
+            return end
+        if not toks[end - 1].poss and after is not None and after.cap and after.low in GEO_HEADS:
+            self._add("place", f"{text} {after.text}", i, place.country)  # `Panama Canal`
+            return end + 1
+        state = self.gaz.states.get(text)
+        if state is not None:
+            # `Georgia` is a country and a US state: `Georgia Governor` is the
+            # state; else the teaser's other places choose, the country by default.
+            if after is not None and after.low in US_STATE_CUES:
+                self._add("place", text, i, state)
+                return end
+            mention = self._add("place", place.name, i, place.country)
+            mention.needs_context, mention.options = True, (place.country or code, state)
+            mention.surface = None
             return end
         self._add("place", place.name, i, place.country)
         return end
@@ -362,7 +442,13 @@ class _Extractor:
         if match is not None and match[1] == "org":
             return match[0]
         j = end
-        while j < len(toks) and toks[j].cap and (j == end or not toks[j - 1].brk) and j - end < 4:
+        while j < len(toks) and (j == end or not toks[j - 1].brk) and j - end < 6:
+            if not toks[j].cap:
+                # `Agricultural and Livestock Research Organization`
+                if toks[j].low not in {"and", "of"} or j + 1 >= len(toks) or not toks[j + 1].cap:
+                    return None
+                j += 1
+                continue
             if self._is_title(j):
                 return None
             if toks[j].low in ORG_HEADS:
@@ -429,6 +515,17 @@ class _Extractor:
         j = i
         while j < len(toks) and not (j > i and toks[j - 1].brk):
             tok = toks[j]
+            if (
+                not tok.cap
+                and tok.low in NAME_PARTICLES
+                and j > i
+                and toks[j - 1].namelike
+                and j + 1 < len(toks)
+                and toks[j + 1].namelike
+                and self._match(j + 1) is None
+            ):
+                j += 2  # `Alexandre de Moraes`
+                continue
             if not tok.cap:
                 # `Board of Peace`, `Committee of the State Council`: connectors
                 # inside an organisation's name.
@@ -442,8 +539,16 @@ class _Extractor:
                     nxt += 1
                 if not (connects and nxt < len(toks) and toks[nxt].cap):
                     break
-                if self._match(nxt) is not None and self._match(nxt)[1] in {"country", "city"}:  # type: ignore[index]
-                    break  # `... of China`: the place the body belongs to
+                place = self._match(nxt)
+                if place is not None and place[1] in _PLACE_KINDS:
+                    if nxt - i <= _NAMED_FOR_PLACE_HEAD and any(
+                        t.low in ORG_HEADS for t in toks[i:j]
+                    ):
+                        # `Reserve Bank of India`, `University of New Mexico`: a
+                        # short head before the place is named for it, the place
+                        # inside the name is no mention of its own.
+                        j = place[0]
+                    break  # `Committee of the State Council of China`: where it belongs
                 j = nxt
                 continue
             if j > i and (self._is_title(j) or tok.low in REGION_SUFFIXES):
@@ -470,13 +575,21 @@ class _Extractor:
             self._add("org", " ".join(t.text for t in span[:-2]), i)
             self._person(" ".join(t.text for t in span[-2:]), i + len(span) - 2, single=False)
             return j
-        if (last in ORG_HEADS and len(span) >= 2) or (before and before[-1] in ORG_BEFORE):
+        headed = any(
+            a.low in ORG_HEADS and a.cap and b.low in CONNECTORS for a, b in pairwise(span)
+        )
+        if (
+            (last in ORG_HEADS and len(span) >= 2)
+            or headed  # `Department of Government Efficiency`
+            or (before and before[-1] in ORG_BEFORE)
+            or (len(span) == 1 and _CAMEL.search(span[0].text))  # `VinFast`, `AfD`
+        ):
             self._add("org", text, i)
             return j
         if last in GEO_HEADS and len(span) >= 2:
             stem = " ".join(t.text for t in span[:-1])
-            place = lookup_place(stem, context=None, place_context=False)
-            self._add("place", text, i, place.country if place else None)
+            feature = lookup_place(stem, context=None, place_context=False)
+            self._add("place", text, i, feature.country if feature else None)
             return j
         if last in OTHER_HEADS or last in ORG_HEADS:
             return j
@@ -505,8 +618,10 @@ class _Extractor:
         if self._place_cue(i, j):
             self._local_place(text, i)
             return self._place_list(j)
+        if after is not None and after.low in OBJECT_AFTER:
+            return j  # `Vera Rubin telescope`: a name of a thing
         if len(span) >= 2:
-            if len(span) >= 4:
+            if len(span) >= 4 and not all(t.namelike for t in span):
                 self._add("org", " ".join(t.text for t in span[:-2]), i)
                 self._person(" ".join(t.text for t in span[-2:]), i + len(span) - 2, single=False)
             else:
@@ -668,10 +783,15 @@ def _resolve_context(extractions: list[_Extraction]) -> None:
         if not anchors:
             continue
         for m in pending:
+            usable = [a for a in anchors if not m.options or a[2].country in m.options]
+            if not usable:
+                continue  # nothing around points to one namesake: the default stays
             _, _, nearest = min(
-                anchors, key=lambda x: (x[0], abs(x[2].start - m.start) if x[1] == index else 0)
+                usable, key=lambda x: (x[0], abs(x[2].start - m.start) if x[1] == index else 0)
             )
-            if m.surface is not None:
+            if m.options and m.surface is None:
+                m.country = nearest.country
+            elif m.surface is not None:
                 place = lookup_place(m.surface, context=nearest.country, place_context=True)
                 if place is not None:
                     m.name, m.country = place.name, place.country

@@ -89,6 +89,19 @@ SPEAKER_NOUNS: Final = _wordset(
     network website publication research kremlin pentagon"""
 )
 
+#: Words that open the rest of a sentence, not a source, after a dash (`— and ...`,
+#: `— what we know`, `— to be continued`).
+CLAUSE_OPENERS: Final = _wordset(
+    """and or but so yet nor to as if when while because what who why how where which that
+    this these those it its he she they we you i there here not no never then now than
+    in on at by for from of with into a an"""
+)
+#: Auxiliary and copular verbs: a dash segment holding one is a clause, not a source.
+AUXILIARIES: Final = _wordset(
+    """is are was were be been being am has have had do does did will would shall should
+    can could may might must"""
+)
+
 #: Words before a name that are not part of it (`President`, `Spokeswoman`, `CEO`).
 #: Lower-case in running text they are a cue that a name follows (`attorney Olfa Hajri`).
 TITLES: Final = _wordset(
@@ -101,7 +114,7 @@ TITLES: Final = _wordset(
     adviser advisor aide assistant acting former ex late mp pm skater player coach actor
     actress singer writer journalist analyst expert politician businessman billionaire
     activist blogger editor editor-in-chief founder professor scientist president-elect
-    representative counterpart sergeant corporal private major"""
+    representative counterpart sergeant corporal private major astronaut"""
 )
 
 #: Words that may stand inside a title (`Minister of Foreign Affairs`,
@@ -135,7 +148,8 @@ ORG_HEADS: Final = _wordset(
     technologies motors airlines airways shipping petroleum media news times post press
     network television radio channel magazine journal gazette forces force fleet navy army
     command guard police brigade division regiment battalion corps airport plant factory
-    works exchange consortium secretariat cabinet house club society laboratory state"""
+    works exchange consortium secretariat cabinet house club society laboratory state
+    administration federation confederation"""
 )
 
 #: Lower-case nouns before a name that show it is an organisation (`party Les Patriotes`).
@@ -143,7 +157,8 @@ ORG_BEFORE: Final = _wordset(
     """publication newspaper company firm group party agency outlet magazine channel website
     broadcaster bank airline carrier manufacturer startup operator movement organization
     organisation network platform messenger service fund corporation consortium exchange
-    holding concern"""
+    holding concern maker carmaker automaker chipmaker producer miner lender insurer
+    retailer club"""
 )
 
 #: Lower-case nouns after a single name that make it an organisation (`Tisza party`).
@@ -160,8 +175,23 @@ OTHER_HEADS: Final = _wordset(
     deal republic olympic route corridor road highway railway railroad bridge pipeline line
     street square avenue tower building palace stadium arena cathedral church mosque park
     prize award cup games olympics championship league day week forum summit festival
-    conference expo war revolution operation crisis parade ceremony exhibition marathon"""
+    conference expo war revolution operation crisis parade ceremony exhibition marathon
+    prix series"""
 )
+
+#: Capitalised words that open the name of an event of nature, not of a person
+#: (`Typhoon Yagi`, `Hurricane Beryl`, `Storm Boris`).
+EVENT_PREFIXES: Final = _wordset("typhoon hurricane storm cyclone tornado")
+#: Capitalised words that open the name of a geographic feature (`Mount Lewotobi`).
+FEATURE_PREFIXES: Final = _wordset("mount mt cape lake")
+#: Lower-case nouns after a name that make it the name of a thing, not a mention of
+#: a person (`James Webb telescope`, `Falcon Heavy rocket`).
+OBJECT_AFTER: Final = _wordset(
+    """telescope observatory spacecraft rocket satellite capsule lander probe rover
+    vaccine drug missile jet aircraft warship tanker vessel"""
+)
+#: Lower-case particles inside a person's name (`Alexandre de Moraes`).
+NAME_PARTICLES: Final = _wordset("de da do dos das del della di van von der den bin ibn")
 
 #: Heads of names of geographic features; the stem decides the country, if any.
 GEO_HEADS: Final = _wordset(
@@ -347,6 +377,23 @@ REGIONS: Final[Mapping[str, str | None]] = {
     "Kurdistan": None,
 }
 
+#: Generic words of ISO 3166-2 subdivision names and types, and names that are
+#: words of news language rather than places (`Sichuan Sheng`, `Central`).
+SUBDIVISION_TYPE_WORDS: Final = _wordset(
+    """sheng shi zizhiqu province provincia region region state estado land oblast oblast'
+    kray krai respublika republic governorate prefecture county district department
+    departamento territory capital central centre center north south east west northern
+    southern eastern western upper lower coast islands island city federal autonomous
+    community special"""
+)
+#: Words after a name that is a country and a US state (`Georgia`) that make it the state.
+US_STATE_CUES: Final = _wordset(
+    "governor state senate senator senators legislature county lawmakers attorney"
+)
+#: Countries whose regions news names `<city> Region` (`Kursk region`); elsewhere a
+#: region suffix is dropped (`Punjab province` -> Punjab, `Valparaiso region`).
+CITY_REGION_COUNTRIES: Final = frozenset({"RU", "UA", "BY", "KZ"})
+
 #: Lower-case inside a place name after its first word (`Rio de Janeiro`,
 #: `Bosnia and Herzegovina`, `Rostov-on-Don`), when a name in capitals is title-cased.
 PLACE_PARTICLES: Final = _wordset("and al da das de del di do dos du el la le of on")
@@ -379,7 +426,8 @@ COUNTRY_ALIASES: Final[Mapping[str, str]] = {
     "Vatican City": "VA",
     "Burma": "MM",
     "Ivory Coast": "CI",
-    "Congo": "CG",
+    # The name alone is most often the larger Congo, Kinshasa's (`eastern Congo`).
+    "Congo": "CD",
     "DR Congo": "CD",
     "DRC": "CD",
 }
@@ -399,6 +447,7 @@ DEMONYM_ALIASES: Final[Mapping[str, str]] = {
     "Emirati": "AE",
     "Filipino": "PH",
     "Afghan": "AF",
+    "Philippine": "PH",
 }
 
 #: TASS-style exonyms of cities, to the GeoNames name they stand for.
