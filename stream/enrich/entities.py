@@ -43,11 +43,13 @@ from stream.enrich.lexicon import (
     ORG_ALIASES,
     ORG_BEFORE,
     ORG_HEADS,
+    ORG_LEADERS,
     ORGANIZATIONS,
     OTHER_HEADS,
     PERSON_AFTER,
     PLACE_AFTER,
     PLACE_BEFORE,
+    PLACE_PARTICLES,
     REGION_SUFFIXES,
     ROMAN_NUMERAL,
     STATE_HEADS,
@@ -135,8 +137,12 @@ class _Extractor:
             return None
         limit = min(len(toks), i + self.gaz.longest)
         j = i + 1
-        while j < limit and not toks[j - 1].brk and (toks[j].cap or toks[j].low in CONNECTORS):
-            j += 1
+        while (
+            j < limit
+            and not toks[j - 1].brk
+            and (toks[j].cap or toks[j].low in CONNECTORS or toks[j].low in PLACE_PARTICLES)
+        ):
+            j += 1  # `Rio de Janeiro`, `Vina del Mar`, `Rio Grande do Sul`
         for end in range(j, i, -1):
             if not toks[end - 1].cap:
                 continue
@@ -338,6 +344,19 @@ class _Extractor:
             return self._unknown(i, title)  # `Rostov Nuclear Power Plant`
         if kind == "subdivision":
             return self._subdivision(i, end, text, region_end)
+        if kind == "city" and after is not None:
+            if after.low in ORG_LEADERS and not after.cap:
+                self._add("org", text, i)  # `Barcelona president`: the club
+                return end
+            if (
+                after.namelike
+                and after.text.endswith("s")
+                and not (end + 1 < len(toks) and toks[end + 1].cap and not toks[end].brk)
+                and self._match(end) is None
+                and after.low not in NOT_NAMES
+            ):
+                self._add("org", f"{text} {after.text}", i)  # `Dallas Mavericks`: a team
+                return end + 1
         place = lookup_place(text, context=None, place_context=False)
         if place is None:
             return end
@@ -560,7 +579,10 @@ class _Extractor:
                     and match[1] != "surname"
                     and not self._weak(j, match)
                     and not (match[1] == "org" and toks[match[0] - 1].low in ORG_HEADS)
+                    and not self._surname_like(i, j, match, title)
                 ):
+                    if j == i + 1 and match[1] == "country" and not toks[i].initial:
+                        return match[0]  # `Air India`, `Copa America`: a name, no country
                     break
             j += 1
         span = toks[i:j]
@@ -621,11 +643,7 @@ class _Extractor:
         if after is not None and after.low in OBJECT_AFTER:
             return j  # `Vera Rubin telescope`: a name of a thing
         if len(span) >= 2:
-            if len(span) >= 4 and not all(t.namelike for t in span):
-                self._add("org", " ".join(t.text for t in span[:-2]), i)
-                self._person(" ".join(t.text for t in span[-2:]), i + len(span) - 2, single=False)
-            else:
-                self._person(text, i, single=False)
+            self._person(text, i, single=False)  # `Anura Kumara Dissanayake`
             return j
         # One unknown word: a person after a title (`skater Gumennik`), an
         # organisation before `party` or after `the` (`Tisza party`, `the Louvre`),
@@ -635,6 +653,8 @@ class _Extractor:
             self._person(text, i, single=True)
         elif after is not None and after.low in ORG_AFTER and not span[0].initial:
             self._add("org", text, i)
+        elif after is not None and after.low in ORG_LEADERS:
+            self._add("org", text, i)  # `Harvard president`: who leads it is a body
         elif (
             before
             and before[-1] == "the"
@@ -644,6 +664,28 @@ class _Extractor:
             # `The Louvre noted`: a name that acts; `the Jewish holiday` does not.
             self._add("org", ORG_ALIASES.get(word, word), i)
         return j
+
+    def _surname_like(self, i: int, j: int, match: tuple[int, str, str], title: bool) -> bool:
+        """`Governor Kazuo Ueda`, `Bernie Moreno`: a town's name as a surname.
+
+        A one-word place after one unknown name-like word, both unknown as a pair,
+        with no cue of place around, is read as the second half of a person's name
+        when a title opened the run or the town is no big city.
+        """
+        end, kind, text = match
+        toks = self.toks
+        if j != i + 1 or end != j + 1 or kind not in {"city", "subdivision"}:
+            return False
+        if not toks[i].namelike or toks[i].initial or toks[i].brk:
+            return False
+        if self._region_suffix(end) is not None or _lower_words_before(toks, i, 1)[-1:] in {
+            (w,) for w in LOCATIVE
+        }:
+            return False
+        after = _word_after(toks, end)
+        if after is not None and after.cap:
+            return False  # a longer name: let the rest of the scan decide
+        return title or not is_big_city(text)
 
     def _plural_people(self, word: str) -> bool:
         """`the Americans`, `the West`: peoples and blocs, not organisations."""

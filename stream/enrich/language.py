@@ -64,7 +64,15 @@ def language(text: str, words: list[str] | None = None) -> str | None:
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0
+    # One function word settles it in a headline of several words when no other
+    # language has any (`Toyota recalls 280,000 hybrids over faulty airbag sensor`).
+    if top == 1 and second == 0 and len(words) >= _SINGLE_VOTE_WORDS:
+        return best
     return best if top >= 2 and top > second else None
+
+
+#: Words a text needs before a single function word may decide its language.
+_SINGLE_VOTE_WORDS: Final = 4
 
 
 def word_count(*texts: str | None) -> int:

@@ -167,6 +167,12 @@ ORG_AFTER: Final = _wordset(
     holding concern corporation firm outlet newspaper channel fund"""
 )
 
+#: Lower-case roles after a single name that make it the body they lead
+#: (`Barcelona president`, `Harvard president`, `Boeing chief`).
+ORG_LEADERS: Final = _wordset(
+    "president chairman chairwoman ceo executive coach manager boss owner founder chief"
+)
+
 #: Heads that make a capitalised phrase neither person nor organisation: documents,
 #: routes and buildings, events (`Charter on Strategic Partnership`, `Trump Route`).
 OTHER_HEADS: Final = _wordset(
@@ -214,7 +220,8 @@ STATE_HEADS: Final = _wordset(
     shelling air legislation law laws tariffs tariff sanctions intel intelligence
     counterpart counterparts consultations cooperation talks proposals proposal initiative
     position representative representatives king queen monarch commander commanders
-    general generals regime defense defence prison"""
+    general generals regime defense defence prison drills drill drones drone missiles
+    missile warplanes warships jets guard junta"""
 )
 
 #: After a nationality word or an attributive country name, heads that make it
@@ -225,7 +232,8 @@ NONSTATE_HEADS: Final = _wordset(
     users citizens people business businesses market markets stocks stock exchanges
     exchange brand brands consumers investors tourists students universities politician
     politicians party writer writers director directors artists artist publication
-    speaking company's culture language"""
+    speaking company's culture language cartel cartels gang gangs rebels militia fans club
+    clubs team player players runner swimmer rider golfer"""
 )
 
 #: Nouns before a name that make it a place (`village of Gornal`, `farmstead Oleshnya`).
