@@ -176,8 +176,8 @@ class _Extractor:
             return "city"  # `Gaza City`
         if text in gaz.subdivisions and not (single and text.casefold() in NOT_NAMES):
             return "subdivision"
-        if single and (text in self.local or self.people.by_surname(text)):
-            return "surname"
+        if single and (text in self.local or self.people.is_known_word(text)):
+            return "surname"  # a shared one (`Brown`) is a person too, as written
         return None
 
     def _place_context(self, i: int) -> bool:

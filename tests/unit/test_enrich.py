@@ -317,13 +317,25 @@ def test_people_index_round_trips_through_json() -> None:
     assert PeopleIndex.from_dict({}).by_surname("Zelensky") == "Volodymyr Zelensky"
 
 
-def test_the_most_recent_full_name_wins_but_seeds_stay() -> None:
+def test_the_latest_spelling_wins_but_seeds_stay() -> None:
     people = PeopleIndex()
     people.learn("Arthur Petrov")
     people.learn("Artur Petrov")
     people.learn("Anna Lavrov")
     assert people.by_surname("Petrov") == "Artur Petrov"
     assert people.by_surname("Lavrov") == "Sergey Lavrov"
+
+
+def test_a_surname_two_people_share_stands_for_nobody() -> None:
+    """Issue 15: `Brown` was expanded to the Brown learned last, another person."""
+    people = PeopleIndex()
+    enrich_teaser("Sherrod Brown loses Ohio Senate seat to Bernie Moreno", None, people=people)
+    assert people.by_surname("Brown") == "Sherrod Brown"
+    enrich_teaser("Gordon Brown urges debt relief for poorest countries", None, people=people)
+    later = enrich_teaser("Brown calls for global tax on billionaires", None, people=people)
+    assert later.entities.people == ["Brown"]
+    restored = PeopleIndex.from_dict(people.to_dict())
+    assert restored.by_surname("Brown") is None
 
 
 def test_revision_moves_exactly_when_the_index_changes() -> None:
