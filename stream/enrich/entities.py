@@ -135,7 +135,11 @@ class _Extractor:
         toks = self.toks
         if i >= len(toks) or not (toks[i].cap or toks[i].acronym):
             return None
-        limit = min(len(toks), i + self.gaz.longest)
+        first = toks[i].text
+        widest = max(self.gaz.span_from(first), self.people.span_from(first))
+        if i + 1 < len(toks) and toks[i + 1].low == "city":
+            widest = max(widest, 2)  # `Gaza City`
+        limit = min(len(toks), i + widest)
         j = i + 1
         while (
             j < limit

@@ -21,6 +21,7 @@ from stream.enrich.lexicon import (
     COUNTRY_ALIASES,
     COUNTRY_NAMES,
     DEMONYM_ALIASES,
+    NOT_ENTITIES,
     ORGANIZATIONS,
     PLACE_PARTICLES,
     REGIONS,
@@ -57,6 +58,13 @@ class Gazetteer:
     population: dict[str, int] = field(default_factory=dict)  # country code -> people
     regions: dict[str, str | None] = field(default_factory=dict)
     longest: int = 1  # words in the longest multi-word name
+    # First word -> words in the longest name it opens (`New` -> 4): a scan tries
+    # only the lengths some name has, instead of every span up to `longest`.
+    spans: dict[str, int] = field(default_factory=dict)
+
+    def span_from(self, word: str) -> int:
+        """Words in the longest known name that starts with `word` (1 if none)."""
+        return self.spans.get(word, 1)
 
     def country(self, code: str) -> Place:
         return Place(name=self.country_names.get(code, code), country=code)
@@ -118,8 +126,23 @@ def gazetteer() -> Gazetteer:
         gaz.regions[continent["name"]] = None
     gaz.regions.update(REGIONS)
     _add_subdivisions(gaz)
-    names = [*gaz.countries, *gaz.cities, *gaz.regions, *gaz.states, *ORGANIZATIONS]
+    names = [
+        *gaz.countries,
+        *gaz.cities,
+        *gaz.regions,
+        *gaz.states,
+        *gaz.subdivisions,
+        *gaz.demonyms,
+        *ORGANIZATIONS,
+        *NOT_ENTITIES,
+    ]
     gaz.longest = max(len(n.split()) for n in names)
+    for name in names:
+        words = name.split()
+        if len(words) > 1:
+            heads = [words[0], "St."] if words[0] == "Saint" else [words[0]]
+            for head in heads:
+                gaz.spans[head] = max(gaz.spans.get(head, 1), len(words))
     return gaz
 
 

@@ -57,6 +57,10 @@ class PeopleIndex:
                 self._seed_surnames[surname] = name
         self._learned: dict[str, str] = {}
         self._owners: dict[str, list[str]] = {}  # surname -> the learned people of it
+        # First word -> words in the longest known name it opens (a bound for scans).
+        self._spans: dict[str, int] = {}
+        for name in self._canonical:
+            self._note_span(name)
         self.revision = 0
         for name in learned or {}:
             self.learn(name)
@@ -82,6 +86,7 @@ class PeopleIndex:
             self._learned.pop(old, None)
         owners.append(full_name)
         self._learned[full_name] = surname
+        self._note_span(full_name)
         while len(self._learned) > self.MAX_LEARNED:
             old = next(iter(self._learned))
             old_surname = self._learned.pop(old)
@@ -91,6 +96,17 @@ class PeopleIndex:
             else:
                 self._owners.pop(old_surname, None)
         return full_name
+
+    def _note_span(self, name: str) -> None:
+        words = name.split()
+        self._spans[words[0]] = max(self._spans.get(words[0], 1), len(words))
+
+    def span_from(self, word: str) -> int:
+        """Words in the longest known name that starts with `word` (1 if none).
+
+        Names forgotten past `MAX_LEARNED` keep their bound: it only limits a scan.
+        """
+        return self._spans.get(word, 1)
 
     def canonical(self, full_name: str) -> str | None:
         """The canonical form of a known full name or spelling, else None."""

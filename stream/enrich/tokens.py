@@ -55,12 +55,35 @@ class Token:
         # A word a name could be made of: capitalised letters, not an acronym.
         self.namelike = self.cap and not self.acronym and _NAMELIKE.fullmatch(text) is not None
 
+    @classmethod
+    def letters(cls, text: str, *, initial: bool) -> Token:
+        """A word of letters only (most words): its shape without regular expressions."""
+        tok = cls.__new__(cls)
+        tok.text, tok.initial = text, initial
+        tok.brk = tok.dash = tok.poss = False
+        tok.low = text.casefold()
+        tok.cap = cap = text[0].isupper()
+        # The same shapes as `_ACRONYM` for letters: `NATO`, and plurals (`UAVs`).
+        tok.acronym = (
+            cap
+            and len(text) > 1
+            and text.isascii()
+            and (text.isupper() or (len(text) > 2 and text[-1] == "s" and text[:-1].isupper()))
+        )
+        tok.namelike = cap and not tok.acronym
+        return tok
+
 
 def tokenize(text: str, people: PeopleIndex) -> list[Token]:
     """Words with the punctuation around them turned into flags."""
     out: list[Token] = []
     initial = True
     for chunk in text.translate(_FOLD).split():
+        if chunk.isalpha():
+            # Most words: letters only, nothing around them to read.
+            out.append(Token.letters(chunk, initial=initial))
+            initial = False
+            continue
         if chunk in _DASHES:
             if out:
                 out[-1].brk = True

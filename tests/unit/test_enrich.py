@@ -20,6 +20,7 @@ from stream.enrich import (
     word_count,
 )
 from stream.enrich.scoring import TARGETS, evaluate, load_labels
+from stream.enrich.tokens import Token
 from stream.models import Enrichment, Place
 
 LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "teaser_labels.json"
@@ -428,3 +429,15 @@ def test_labelled_set_meets_the_quality_targets() -> None:
     f1 = {field: round(score.f1, 3) for field, score in scores.items()}
     assert all(f1[field] >= target for field, target in TARGETS.items()), f1
     assert english == 1.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=1, max_size=8).filter(str.isalpha))
+def test_the_letters_fast_path_reads_a_word_as_the_full_token_does(word: str) -> None:
+    fast, full = Token.letters(word, initial=False), Token(word)
+    assert (fast.cap, fast.acronym, fast.namelike, fast.low) == (
+        full.cap,
+        full.acronym,
+        full.namelike,
+        full.low,
+    )
