@@ -402,7 +402,8 @@ class _Extractor:
         )
         if not cue:
             return self._unknown(i, False)
-        mention = self._add("place", text, i, owners[0])
+        place = lookup_place(text, context=None, place_context=True)
+        mention = self._add("place", text, i, place.country if place else owners[0])
         if len(owners) > 1:
             mention.needs_context, mention.options = True, tuple(owners)
         return region_end or end

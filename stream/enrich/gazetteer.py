@@ -225,7 +225,14 @@ def lookup_place(text: str, *, context: str | None, place_context: bool) -> Plac
         candidates = city_candidates(text[:-5], place_context=place_context)
     if not candidates:
         state = gaz.states.get(text)
-        return Place(name=text, country=state) if state else None
+        if state:
+            return Place(name=text, country=state)
+        owners = gaz.subdivisions.get(text)
+        if not owners:
+            return None
+        # `Punjab`: the context's country if it has one of that name, else the
+        # most populous country that has.
+        return Place(name=text, country=context if context in owners else owners[0])
     best = candidates[0]
     if context is not None:
         for city in candidates:
