@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
 
+from stream.enrich.companies import is_company_form
 from stream.enrich.gazetteer import (
     SMALL_CITY,
     city_candidates,
@@ -67,6 +68,8 @@ from stream.models import Entities, Place
 _PLACE_KINDS: Final = frozenset({"country", "city", "state", "region"})
 #: Words of an organisation's head that a place after `of` belongs to (`Reserve Bank`).
 _NAMED_FOR_PLACE_HEAD: Final = 3
+#: Words of the longest company name read up to its legal form.
+_LONGEST_COMPANY: Final = 6
 #: A lower-case letter then a capital inside one word: a brand (`VinFast`, `AfD`).
 _CAMEL: Final = re.compile(r"[a-z][A-Z]")
 
@@ -270,6 +273,10 @@ class _Extractor:
                 self._local_place(self._span_text(i, j), i)  # `Mount Lewotobi`
             if j > i + 1:
                 return j  # `Typhoon Yagi`: an event, no person
+        form = self._company_end(i)
+        if form is not None:
+            self._add("org", self._span_text(i, form), i)  # `Banco Santander S.A.`
+            return form
         title = False
         # `Russian Deputy Foreign Minister Sergey Ryabkov`: titles are dropped and
         # make what follows a person.
@@ -290,6 +297,18 @@ class _Extractor:
         if match is not None and not self._weak(i, match):
             return self._known(i, match, title)
         return self._unknown(i, title)
+
+    def _company_end(self, i: int) -> int | None:
+        """End of a capitalised run from i that ends with a legal form (`Ltd`), or None."""
+        toks = self.toks
+        j = i
+        while j < len(toks) and toks[j].cap and j - i < _LONGEST_COMPANY:
+            if j > i and is_company_form(toks[j].text):
+                return j + 1
+            if toks[j].brk and not toks[j].text.endswith("."):
+                return None
+            j += 1
+        return None
 
     def _is_title(self, i: int, *, in_title: bool = False) -> bool:
         """A capitalised title word (`President`, `Special Presidential Envoy`,
@@ -607,6 +626,7 @@ class _Extractor:
         )
         if (
             (last in ORG_HEADS and len(span) >= 2)
+            or (len(span) >= 2 and is_company_form(span[-1].text))  # `Tata Steel Ltd`
             or headed  # `Department of Government Efficiency`
             or (before and before[-1] in ORG_BEFORE)
             or (len(span) == 1 and _CAMEL.search(span[0].text))  # `VinFast`, `AfD`

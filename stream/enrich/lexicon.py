@@ -189,7 +189,7 @@ OTHER_HEADS: Final = _wordset(
 #: (`Typhoon Yagi`, `Hurricane Beryl`, `Storm Boris`).
 EVENT_PREFIXES: Final = _wordset("typhoon hurricane storm cyclone tornado")
 #: Capitalised words that open the name of a geographic feature (`Mount Lewotobi`).
-FEATURE_PREFIXES: Final = _wordset("mount mt cape lake")
+FEATURE_PREFIXES: Final = _wordset("mount mt cape lake port")
 #: Lower-case nouns after a name that make it the name of a thing, not a mention of
 #: a person (`James Webb telescope`, `Falcon Heavy rocket`).
 OBJECT_AFTER: Final = _wordset(
