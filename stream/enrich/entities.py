@@ -53,6 +53,8 @@ from stream.enrich.lexicon import (
     PLACE_PARTICLES,
     REGION_SUFFIXES,
     ROMAN_NUMERAL,
+    SPEAKER_NOUNS,
+    SPEECH_VERBS,
     STATE_HEADS,
     STATE_ORG_HEADS,
     STRONG_TOPONYM_END,
@@ -68,6 +70,10 @@ from stream.models import Entities, Place
 _PLACE_KINDS: Final = frozenset({"country", "city", "state", "region"})
 #: Words of an organisation's head that a place after `of` belongs to (`Reserve Bank`).
 _NAMED_FOR_PLACE_HEAD: Final = 3
+#: Prepositions that put a place, not a person, after them (`in Moreno`).
+_PLACE_PREPOSITIONS: Final = frozenset({"in", "at", "near", "outside", "around", "into"})
+#: How many times larger than any namesake abroad a city must be to anchor others.
+_CONFIDENT_FACTOR: Final = 10
 #: Words of the longest company name read up to its legal form.
 _LONGEST_COMPANY: Final = 6
 #: A lower-case letter then a capital inside one word: a brand (`VinFast`, `AfD`).
@@ -85,6 +91,9 @@ class _Mention:
     needs_context: bool = False
     # The countries the name may belong to (`Punjab`: IN, PK); context picks one.
     options: tuple[str, ...] = ()
+    # An ambiguous city whose largest namesake dwarfs the others (`Madrid`): it
+    # keeps its default and may anchor the others (`Valencia` next to it is ES).
+    confident: bool = False
 
 
 @dataclass(slots=True)
@@ -226,8 +235,23 @@ class _Extractor:
         nxt = toks[end].low
         if nxt in REGION_SUFFIXES or nxt in ORG_HEADS or nxt in GEO_HEADS or nxt in OTHER_HEADS:
             return False
+        if kind == "city" and self._team_after(end):
+            return False  # `Dallas Mavericks`: a team, read by `_known`
         follow = self._match(end)
         return follow is None or (follow[1] in {"city", "surname"} and follow[0] == end + 1)
+
+    def _team_after(self, end: int) -> bool:
+        """A capitalised plural after a city that ends the name: `Dallas Mavericks`."""
+        toks = self.toks
+        after = _word_after(toks, end)
+        return (
+            after is not None
+            and after.namelike
+            and after.text.endswith("s")
+            and not (end + 1 < len(toks) and toks[end + 1].cap and not toks[end].brk)
+            and self._match(end) is None
+            and after.low not in NOT_NAMES
+        )
 
     # -- the scan -----------------------------------------------------------------
 
@@ -371,13 +395,7 @@ class _Extractor:
             if after.low in ORG_LEADERS and not after.cap:
                 self._add("org", text, i)  # `Barcelona president`: the club
                 return end
-            if (
-                after.namelike
-                and after.text.endswith("s")
-                and not (end + 1 < len(toks) and toks[end + 1].cap and not toks[end].brk)
-                and self._match(end) is None
-                and after.low not in NOT_NAMES
-            ):
+            if self._team_after(end):
                 self._add("org", f"{text} {after.text}", i)  # `Dallas Mavericks`: a team
                 return end + 1
         place = lookup_place(text, context=None, place_context=False)
@@ -395,10 +413,13 @@ class _Extractor:
                 return self._subdivision(i, end, text, region_end)
         mention = self._add("place", place.name, i, place.country)
         if kind == "city":
-            countries = {c.country for c in city_candidates(text, place_context=True)}
+            candidates = city_candidates(text, place_context=True)
+            countries = {c.country for c in candidates}
             if len(countries) > 1:
                 mention.surface, mention.needs_context = text, True
                 mention.options = tuple(sorted(countries))
+                rival = max(c.population for c in candidates if c.country != candidates[0].country)
+                mention.confident = candidates[0].population >= _CONFIDENT_FACTOR * rival
         return region_end or end
 
     def _subdivision(self, i: int, end: int, text: str, region_end: int | None) -> int:
@@ -573,7 +594,7 @@ class _Extractor:
                 # `Board of Peace`, `Committee of the State Council`: connectors
                 # inside an organisation's name.
                 connects = (
-                    tok.low in CONNECTORS
+                    (tok.low in CONNECTORS or (tok.low == "on" and toks[j - 1].low in ORG_HEADS))
                     and toks[j - 1].cap
                     and (toks[j - 1].low in ORG_HEADS or toks[j - 1].low in CONNECTORS)
                 )
@@ -605,8 +626,10 @@ class _Extractor:
                     and not (match[1] == "org" and toks[match[0] - 1].low in ORG_HEADS)
                     and not self._surname_like(i, j, match, title)
                 ):
-                    if j == i + 1 and match[1] == "country" and not toks[i].initial:
-                        return match[0]  # `Air India`, `Copa America`: a name, no country
+                    if j == i + 1 and match[1] == "country" and toks[i].namelike:
+                        # `Air India`: a name with a country inside is a body, no country.
+                        self._add("org", self._span_text(i, match[0]), i)
+                        return match[0]
                     break
             j += 1
         span = toks[i:j]
@@ -622,7 +645,8 @@ class _Extractor:
             self._person(" ".join(t.text for t in span[-2:]), i + len(span) - 2, single=False)
             return j
         headed = any(
-            a.low in ORG_HEADS and a.cap and b.low in CONNECTORS for a, b in pairwise(span)
+            a.low in ORG_HEADS and a.cap and (b.low in CONNECTORS or b.low == "on")
+            for a, b in pairwise(span)
         )
         if (
             (last in ORG_HEADS and len(span) >= 2)
@@ -653,7 +677,7 @@ class _Extractor:
             ):
                 self._add("org", word, i)
             return j
-        if not all(t.namelike for t in span):
+        if not all(t.namelike or t.low in NAME_PARTICLES for t in span):
             return j
         region_end = self._region_suffix(j)
         if region_end is not None and len(span) <= 2:
@@ -681,6 +705,13 @@ class _Extractor:
         elif after is not None and after.low in ORG_LEADERS:
             self._add("org", text, i)  # `Harvard president`: who leads it is a body
         elif (
+            after is not None
+            and after.low in SPEECH_VERBS
+            and not self._plural_people(word)
+            and span[0].low not in SPEAKER_NOUNS  # `Diplomat says`
+        ):
+            self._person(text, i, single=True)  # `Sheinbaum says`: a surname alone
+        elif (
             before
             and before[-1] == "the"
             and not self._plural_people(word)
@@ -703,9 +734,8 @@ class _Extractor:
             return False
         if not toks[i].namelike or toks[i].initial or toks[i].brk:
             return False
-        if self._region_suffix(end) is not None or _lower_words_before(toks, i, 1)[-1:] in {
-            (w,) for w in LOCATIVE
-        }:
+        before = _lower_words_before(toks, i, 1)
+        if self._region_suffix(end) is not None or (before and before[0] in _PLACE_PREPOSITIONS):
             return False
         after = _word_after(toks, end)
         if after is not None and after.cap:
@@ -844,7 +874,7 @@ def _resolve_context(extractions: list[_Extraction]) -> None:
         anchors: list[tuple[int, int, _Mention]] = []
         for k, other in enumerate(extractions):
             for a in other.mentions:
-                if a.kind == "place" and a.country and not a.needs_context:
+                if a.kind == "place" and a.country and (not a.needs_context or a.confident):
                     is_country = a.name in gazetteer().countries
                     anchors.append((2 * is_country + (k != index), k, a))
         if not anchors:

@@ -138,6 +138,14 @@ PERSON_AFTER: Final = _wordset(
     was is has had will would also earlier reportedly himself herself who"""
 )
 
+#: Verbs of speech after a single unknown name that make it a person's surname
+#: (`Sheinbaum says`); bodies speak too, but a lone unknown name that speaks is a
+#: person more often than not.
+SPEECH_VERBS: Final = _wordset(
+    """says said tells told warns warned urges urged vows vowed insists insisted denies
+    denied admits admitted stresses stressed"""
+)
+
 #: Heads of organisation names (`Wanhua Chemical Group`, `Syrian Democratic Forces`).
 ORG_HEADS: Final = _wordset(
     """ministry department committee commission council board bureau agency authority
@@ -182,7 +190,7 @@ OTHER_HEADS: Final = _wordset(
     street square avenue tower building palace stadium arena cathedral church mosque park
     prize award cup games olympics championship league day week forum summit festival
     conference expo war revolution operation crisis parade ceremony exhibition marathon
-    prix series"""
+    prix series rights"""
 )
 
 #: Capitalised words that open the name of an event of nature, not of a person

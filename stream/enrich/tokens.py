@@ -32,6 +32,7 @@ _LEAD_PUNCT = "\"'([{"
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+")
 _ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][A-Z0-9&-]*[A-Z0-9]|[A-Z]{2,}s")
 _NAMELIKE = re.compile(r"[^\W\d_]+(?:[-'.][^\W\d_]+)*\.?")
+_ARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ibn|bin|abu)-[A-Z][^\W\d_]+$")
 _POSSESSIVE_NAMES: Final = frozenset({"People's", "Children's", "Women's", "Workers'"})
 _TRAIL_PUNCT = "\"'.,;:!?)]}"
 
@@ -54,6 +55,9 @@ class Token:
         self.acronym = self.cap and _ACRONYM.fullmatch(text) is not None
         # A word a name could be made of: capitalised letters, not an acronym.
         self.namelike = self.cap and not self.acronym and _NAMELIKE.fullmatch(text) is not None
+        if not self.cap and _ARTICLE_NAME.match(text):
+            # `al-Sisi`, `el-Sisi`: an Arabic name keeps its lower-case article.
+            self.cap = self.namelike = True
 
     @classmethod
     def letters(cls, text: str, *, initial: bool) -> Token:
