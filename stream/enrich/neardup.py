@@ -1,27 +1,29 @@
-"""Near-duplicate teasers: MinHash LSH over word bigrams of headline + lead.
+"""Near-duplicate teasers: the same story told again, found by MinHash LSH and checked by its facts.
 
 Exact dedup (`stream.identity`) only catches a teaser whose headline is unchanged.
-Editors reword: a number is updated, an attribution restyled, a word swapped, and
-the headline becomes a new teaser. This index flags such a teaser with the id of
-the earlier teaser of the same story, so that `near_duplicate_of` can be set; it
-never suppresses anything. Every piece of state lives in the injected mapping (a
-changelogged faust Table in the worker, a dict in tests), so the index survives
-restarts and any process that opens the same store sees the same teasers.
+Editors reword: an attribution restyled, a word swapped, clauses reordered, a name
+shortened, and the headline becomes a new teaser. This index flags such a teaser
+with the id of the earlier teaser of the same story, so that `near_duplicate_of`
+can be set; it never suppresses anything. Every piece of state lives in the
+injected mapping (a changelogged faust Table in the worker, a dict in tests), so the
+index survives restarts and any process that opens the same store sees the same
+teasers.
 
-Similarity is the Jaccard index of the two texts' sets of word bigrams after
-`identity.normalize` (case, typography and whitespace folded). A teaser is a near
-duplicate when the *estimated* Jaccard against an earlier one is at least the
-threshold (`Settings.near_duplicate_threshold`, default 0.5). On the sample pages
-hand-made rewordings of 20 teasers score 0.58-0.88 with bigrams while the highest
-of the 20,096 pairs of distinct teasers scores 0.38 (two daily battlefield
-reports built from one template); `benchmarks/bench_enrich.py --neardup` prints
-the evidence again. A reworded story with little shared wording (the same event
-told with other facts) scores 0.0-0.26 and is beyond any lexical method.
+The rule (`same_story` is its exact form): two texts are one story when their
+content words overlap (`overlap`: shared / smaller set, at least the threshold,
+`Settings.near_duplicate_threshold`, default 0.5) and no fact contradicts
+(`contradicts`: another number, date, name or outcome on each side). Content words
+(`shingles`) are the words after `identity.normalize`, without function words and
+names, stemmed, with synonyms folded (`lexicon.NEAR_DUP_SYNONYMS`). Word overlap
+alone cannot work: daily reports of one template (`X attacks Y Region with N
+drones in past day`) share more words than most rewordings do, and only their
+facts differ. `benchmarks/bench_enrich.py` scores the rule on labelled pairs
+(`tests/fixtures/neardup_pairs.json`).
 
 Store layout: one JSON-simple record per teaser, so a faust Table with the json
 serializer holds it and each new teaser costs one changelog record:
 
-- `sig:<teaser_id>` -> `[seq, signature, duplicate_of]`:
+- `sig:<teaser_id>` -> `[seq, signature, duplicate_of, facts, size]`:
   - `seq`: the order in which teasers were recorded (ties go to the earliest);
   - `signature`: `num_perm` 16-bit minimums, little-endian, base64 (b-bit
     MinHash, Li & König 2010: two different 32-bit minimums agree on their low 16
@@ -29,17 +31,21 @@ serializer holds it and each new teaser costs one changelog record:
     signature takes half the space; 344 characters at 128 permutations);
   - `duplicate_of`: the verdict given when it was recorded ("" for none), so a
     teaser replayed after a crash gets the same answer, never "a duplicate of
-    itself" nor of a teaser recorded after it.
+    itself" nor of a teaser recorded after it;
+  - `facts`: `Facts.to_json()`, what the text asserts, checked against newcomers;
+  - `size`: how many content words the text has, to turn a Jaccard estimate into
+    an overlap. Records of three fields (written before facts were kept) are read
+    with no facts and their Jaccard as the overlap.
 
 The LSH buckets (teasers whose band `b` holds the same minimums) live in memory
 and are rebuilt from the signatures when an index opens a store: they are a pure
 function of the records, and keeping them in the store cost 33 changelog records
 per teaser (measured: 2.3 ms per teaser in the worker, against 0.15 ms to enrich).
 
-With 128 permutations in 32 bands of 4 rows, a pair at Jaccard 0.58 (the lowest
-rewording above) shares a band with probability 0.98, at 0.5 with 0.87; every
-candidate is then verified against the threshold, so the bands decide recall
-only.
+With 128 permutations in 64 bands of 2 rows, a pair of short headlines at word
+Jaccard 0.25 (an overlap of one half) shares a band with probability 0.98; every
+candidate is then verified against the threshold and its facts, so the bands
+decide recall only.
 """
 
 from __future__ import annotations
