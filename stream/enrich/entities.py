@@ -65,6 +65,7 @@ from stream.enrich.lexicon import (
 )
 from stream.enrich.people import PeopleIndex, surname_of
 from stream.enrich.tokens import Token
+from stream.enrich.vocabulary import is_english_word
 from stream.models import Entities, Place
 
 _PLACE_KINDS: Final = frozenset({"country", "city", "state", "region"})
@@ -719,6 +720,18 @@ class _Extractor:
         ):
             # `The Louvre noted`: a name that acts; `the Jewish holiday` does not.
             self._add("org", ORG_ALIASES.get(word, word), i)
+        elif (
+            i == 0
+            and after is not None
+            and not after.cap
+            and not self._plural_people(word)
+            and not TOPONYM_END.search(span[0].low)
+            and not is_english_word(word)
+        ):
+            # `Glencore in talks`, `Petrobras raises prices`: a text that opens with
+            # one name no dictionary, gazetteer or index knows names a body; people
+            # are introduced by their full name or a title.
+            self._add("org", word, i)
         return j
 
     def _surname_like(self, i: int, j: int, match: tuple[int, str, str], title: bool) -> bool:

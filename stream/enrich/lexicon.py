@@ -601,6 +601,7 @@ SEED_PEOPLE: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "Nicolas Maduro": (("Maduro",), ()),
     "Ahmed al-Sharaa": (("al-Sharaa",), ()),
     "Elon Musk": (("Musk",), ()),
+    "Jeffrey Epstein": (("Epstein",), ()),
     "Pavel Durov": (("Durov",), ()),
     "Robert Fico": (("Fico",), ()),
     "Peter Szijjarto": (("Szijjarto",), ("Péter Szijjártó",)),

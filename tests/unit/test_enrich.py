@@ -276,7 +276,7 @@ def test_spellings_of_one_person_fold_to_the_canonical_name() -> None:
         "Vladimir Zelensky appears in the files several dozen times",
         people=PeopleIndex(),
     )
-    assert found.entities.people == ["Volodymyr Zelensky"]
+    assert found.entities.people == ["Jeffrey Epstein", "Volodymyr Zelensky"]
 
 
 def test_titles_are_not_part_of_names() -> None:
@@ -599,3 +599,19 @@ def test_nationality_words_beyond_russia_and_ukraine(headline: str, country: str
 
 def test_a_cartel_leader_is_no_state() -> None:
     assert _places("Mexican cartel leader arrested in Texas") == [Place(name="Texas", country="US")]
+
+
+@pytest.mark.parametrize(
+    ("headline", "orgs"),
+    [
+        ("Glencore in talks to buy stake in copper mines", ["Glencore"]),
+        ("Petrobras raises diesel price by 6%", ["Petrobras"]),
+        ("Floods in Assam displace 400,000 people", []),
+        ("Drought kills cattle in Karachi", []),
+        ("Gunmen kill 40 villagers", []),
+    ],
+)
+def test_a_text_opening_with_a_name_no_dictionary_has_names_a_body(
+    headline: str, orgs: list[str]
+) -> None:
+    assert _entities(headline).organizations == orgs
