@@ -673,6 +673,7 @@ class _Extractor:
             if (
                 len(span) == 1
                 and span[0].acronym
+                and not (after is not None and after.low in OBJECT_AFTER)  # `RSV vaccine`
                 and word.upper() not in NOT_ORG_ACRONYMS
                 and not any(c.isdigit() for c in word)
             ):

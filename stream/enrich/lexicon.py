@@ -202,7 +202,7 @@ FEATURE_PREFIXES: Final = _wordset("mount mt cape lake port")
 #: a person (`James Webb telescope`, `Falcon Heavy rocket`).
 OBJECT_AFTER: Final = _wordset(
     """telescope observatory spacecraft rocket satellite capsule lander probe rover
-    vaccine drug missile jet aircraft warship tanker vessel"""
+    vaccine drug missile jet aircraft warship tanker vessel station"""
 )
 #: Lower-case particles inside a person's name (`Alexandre de Moraes`).
 NAME_PARTICLES: Final = _wordset("de da do dos das del della di van von der den bin ibn")

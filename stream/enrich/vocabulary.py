@@ -35,9 +35,14 @@ def _words() -> frozenset[str]:
 def _known(low: str, words: frozenset[str]) -> bool:
     if low in words:
         return True
-    return any(
-        low.endswith(suffix) and low[: -len(suffix)] + stem in words for suffix, stem in _ENDINGS
-    )
+    for suffix, stem in _ENDINGS:
+        if low.endswith(suffix):
+            base = low[: -len(suffix)]
+            if base + stem in words:
+                return True
+            if len(base) > 2 and base[-1] == base[-2] and base[:-1] in words:
+                return True  # `hottest`, `stopped`: a doubled consonant
+    return False
 
 
 def is_english_word(word: str) -> bool:
