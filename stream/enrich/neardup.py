@@ -67,6 +67,7 @@ from stream.enrich.lexicon import (
     TITLE_PARTS,
     TITLES,
 )
+from stream.enrich.vocabulary import is_english_word
 from stream.identity import normalize
 
 #: Fixed seed: the same text gives the same signature in every process and release
@@ -132,8 +133,8 @@ class Name(NamedTuple):
 
     words: tuple[str, ...]
     initials: str
-    # A lone capitalised word that opens the text may be any word (`Floods kill`):
-    # it never contradicts, it only matches.
+    # A lone dictionary word that opens the text is capitalised by position only
+    # (`Floods kill`): it never contradicts, it only matches.
     soft: bool
 
 
@@ -209,7 +210,12 @@ def facts(text: str) -> Facts:
         )
         if capital and low not in TITLES and low not in TITLE_PARTS:
             if not run:
-                soft = index == 0 and not word.isupper() and not re.search(r"['’]s?$", word)
+                soft = (
+                    index == 0
+                    and not word.isupper()
+                    and not re.search(r"['’]s?$", word)
+                    and is_english_word(word)  # `Floods kill`, not `Toyota recalls`
+                )
             run.extend(p.casefold() for p in parts if p[:1].isupper())
         elif run and low in _NAME_CONNECTORS:
             run.append(low)
