@@ -51,6 +51,7 @@ decide recall only.
 from __future__ import annotations
 
 import base64
+import operator
 import re
 import struct
 from collections.abc import MutableMapping, Sequence
@@ -101,8 +102,12 @@ def shingles(text: str) -> set[str]:
     out, so that two stories of one actor do not look alike by the actor alone;
     a text of names only keeps them.
     """
+    return _content(text, facts(text))
+
+
+def _content(text: str, own: Facts) -> set[str]:
     words = [_stem(w) for w in _WORD.findall(normalize(text)) if w not in NEAR_DUP_STOPWORDS]
-    names = {w for name in facts(text).names if not name.soft for w in name.words}
+    names = {w for name in own.names if not name.soft for w in name.words}
     kept = {w for w in words if w not in names}
     return kept or set(words)
 
@@ -177,7 +182,7 @@ def facts(text: str) -> Facts:
     tokens = text.split()
     # Words in capitals beside others in capitals (`5 CIVILIANS KILLED`) say nothing
     # about which are names; a lone one is an acronym (`NATO`).
-    shouting = [sum(c.isalpha() for c in t) >= 2 and t.isupper() for t in tokens]
+    shouting = [t.isupper() and sum(c.isalpha() for c in t) >= 2 for t in tokens]
     uncased = [
         shout and ((k > 0 and shouting[k - 1]) or (k + 1 < len(tokens) and shouting[k + 1]))
         for k, shout in enumerate(shouting)
@@ -192,6 +197,20 @@ def facts(text: str) -> Facts:
         run.clear()
 
     for index, raw in enumerate(tokens):
+        if raw.islower() and raw.isalpha():
+            # Most words: lower-case letters, no name, no digit, nothing around them.
+            if raw in NUMBER_WORDS:
+                numbers.add(NUMBER_WORDS[raw])
+            elif raw in CALENDAR_WORDS:
+                numbers.add(raw)
+            if run and raw in _NAME_CONNECTORS:
+                run.append(raw)
+            else:
+                close()
+            if raw in NEAR_DUP_AXES:
+                axis, value = NEAR_DUP_AXES[raw]
+                axes.setdefault(axis, set()).add(value)
+            continue
         word = raw.strip(_EDGE)
         if not word or word in "—–-":
             close()
@@ -245,13 +264,17 @@ def _names_match(a: Name, b: Name) -> bool:
     """
 
     def within(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-        return all(any(_same_word(p, q) for q in y) for p in x)
+        return all(p in y or any(_same_word(p, q) for q in y) for p in x)
 
     if within(a.words, b.words) or within(b.words, a.words):
         return True
-    short = (a, b) if len(a.words) == 1 else (b, a)
-    word, other = short[0].words[0], short[1]
-    return len(short[0].words) == 1 and len(other.initials) >= 2 and word == other.initials
+    return _initials(a, b)
+
+
+def _initials(a: Name, b: Name) -> bool:
+    """`BoE` / `Bank of England`: one name of one word is the other's initials."""
+    short, other = (a, b) if len(a.words) == 1 else (b, a)
+    return len(short.words) == 1 and len(other.initials) >= 2 and short.words[0] == other.initials
 
 
 def contradicts(a: Facts, b: Facts) -> bool:
@@ -342,11 +365,11 @@ class NearDuplicateIndex:
         recorded = _record_of(self.store.get(_sig_key(teaser_id)), self.num_perm)
         if recorded is not None:
             return recorded.duplicate_of or None
-        words = shingles(text)
         own = facts(text)
+        words = _content(text, own)
         signature = self._signature(words)
         keys = self._band_keys(signature)
-        best: tuple[float, str] | None = None
+        close: list[tuple[float, int, str, _Record]] = []
         seen: set[str] = set()
         # Bands in order, each bucket in the order its teasers were recorded: the
         # first candidate met with the top score wins, so ties resolve the same
@@ -360,13 +383,15 @@ class NearDuplicateIndex:
                 if other is None:
                     continue
                 score = _overlap(_estimate(signature, other.signature), len(words), other.size)
-                if (
-                    score >= self.threshold
-                    and (best is None or score > best[0])
-                    and not (other.facts is not None and contradicts(own, other.facts))
-                ):
-                    best = (score, candidate)
-        duplicate_of = best[1] if best is not None else None
+                if score >= self.threshold:
+                    close.append((-score, len(close), candidate, other))
+        # The facts are checked from the most similar down, so most teasers read
+        # the facts of one candidate only.
+        close.sort(key=lambda c: (c[0], c[1]))
+        duplicate_of = next(
+            (candidate for _, _, candidate, other in close if not contradicts_record(own, other)),
+            None,
+        )
         self.store[_sig_key(teaser_id)] = [
             self._next_seq,
             _encode(signature),
@@ -446,8 +471,16 @@ class _Record(NamedTuple):
     seq: int
     signature: list[int]
     duplicate_of: str
-    facts: Facts | None  # None in records written before facts were kept
+    facts: Any  # `Facts.to_json()`, read only when a candidate is close enough; None if none
     size: int  # shingles of the text; 0 when unknown
+
+
+def contradicts_record(own: Facts, record: _Record) -> bool:
+    """`contradicts` against a stored record; a record kept no facts contradicts nothing."""
+    if record.facts is None:
+        return False
+    other = Facts.from_json(record.facts)
+    return other is not None and contradicts(own, other)
 
 
 def _overlap(jaccard: float, size_a: int, size_b: int) -> float:
@@ -475,7 +508,7 @@ def _record_of(value: Any, num_perm: int) -> _Record | None:
         return None
     if len(value) == 3:
         return _Record(int(seq), signature, str(duplicate_of), None, 0)
-    return _Record(int(seq), signature, str(duplicate_of), Facts.from_json(value[3]), int(value[4]))
+    return _Record(int(seq), signature, str(duplicate_of), value[3], int(value[4]))
 
 
 def _sig_key(teaser_id: str) -> str:
@@ -493,4 +526,7 @@ def _decode(value: str | bytes) -> list[int]:
 
 def _estimate(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard: the share of permutations whose minimums agree."""
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    if len(a) != len(b):
+        raise ValueError(f"signatures of {len(a)} and {len(b)} permutations")
+    agree: int = sum(map(operator.eq, a, b))
+    return agree / len(a)
