@@ -8,12 +8,14 @@ their opening only, which bounds the cost of a hostile page.
 
 from __future__ import annotations
 
+from stream.enrich.companies import company_forms
 from stream.enrich.entities import extract
 from stream.enrich.gazetteer import gazetteer
 from stream.enrich.headline import attribution, category
 from stream.enrich.language import language, word_count
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import tokenize
+from stream.enrich.vocabulary import is_english_word
 from stream.models import Enrichment, Entities
 
 
@@ -58,9 +60,11 @@ def article_entities(headline: str, lead: str | None, *, people: PeopleIndex) ->
 
 
 def preload() -> None:
-    """Build the gazetteer now (~1 s, ~30 MB) rather than on the first teaser.
+    """Build the gazetteer and load the word lists now rather than on the first teaser.
 
     A worker calls it at start-up, off its event loop, so that the first teaser
-    does not stall heartbeats.
+    does not stall heartbeats. `benchmarks/bench_enrich.py` prints its cost.
     """
     gazetteer()
+    company_forms()
+    is_english_word("word")

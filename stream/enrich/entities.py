@@ -11,8 +11,12 @@ only when it names the state (`Russian troops`, not `Russian scientists`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Final
 
+from stream.enrich.companies import is_company_form
 from stream.enrich.gazetteer import (
     SMALL_CITY,
     city_candidates,
@@ -22,36 +26,59 @@ from stream.enrich.gazetteer import (
 )
 from stream.enrich.lexicon import (
     BLOCS,
+    CITY_REGION_COUNTRIES,
     CONNECTORS,
+    EVENT_PREFIXES,
+    FEATURE_PREFIXES,
     FUNCTION_WORDS,
     GEO_HEADS,
     INITIAL_SKIP,
     LOCATIVE,
+    NAME_PARTICLES,
     NONSTATE_HEADS,
     NOT_ENTITIES,
     NOT_NAMES,
     NOT_ORG_ACRONYMS,
+    OBJECT_AFTER,
     ORG_AFTER,
     ORG_ALIASES,
     ORG_BEFORE,
     ORG_HEADS,
+    ORG_LEADERS,
     ORGANIZATIONS,
     OTHER_HEADS,
     PERSON_AFTER,
     PLACE_AFTER,
     PLACE_BEFORE,
+    PLACE_PARTICLES,
     REGION_SUFFIXES,
     ROMAN_NUMERAL,
+    SPEAKER_NOUNS,
+    SPEECH_VERBS,
     STATE_HEADS,
     STATE_ORG_HEADS,
     STRONG_TOPONYM_END,
     TITLE_PARTS,
     TITLES,
     TOPONYM_END,
+    US_STATE_CUES,
 )
 from stream.enrich.people import PeopleIndex, surname_of
 from stream.enrich.tokens import Token
+from stream.enrich.vocabulary import is_english_word
 from stream.models import Entities, Place
+
+_PLACE_KINDS: Final = frozenset({"country", "city", "state", "region"})
+#: Words of an organisation's head that a place after `of` belongs to (`Reserve Bank`).
+_NAMED_FOR_PLACE_HEAD: Final = 3
+#: Prepositions that put a place, not a person, after them (`in Moreno`).
+_PLACE_PREPOSITIONS: Final = frozenset({"in", "at", "near", "outside", "around", "into"})
+#: How many times larger than any namesake abroad a city must be to anchor others.
+_CONFIDENT_FACTOR: Final = 10
+#: Words of the longest company name read up to its legal form.
+_LONGEST_COMPANY: Final = 6
+#: A lower-case letter then a capital inside one word: a brand (`VinFast`, `AfD`).
+_CAMEL: Final = re.compile(r"[a-z][A-Z]")
 
 
 @dataclass(slots=True)
@@ -63,6 +90,11 @@ class _Mention:
     # Names that still need the teaser's context: ambiguous cities, local places.
     surface: str | None = None
     needs_context: bool = False
+    # The countries the name may belong to (`Punjab`: IN, PK); context picks one.
+    options: tuple[str, ...] = ()
+    # An ambiguous city whose largest namesake dwarfs the others (`Madrid`): it
+    # keeps its default and may anchor the others (`Valencia` next to it is ES).
+    confident: bool = False
 
 
 @dataclass(slots=True)
@@ -116,10 +148,18 @@ class _Extractor:
         toks = self.toks
         if i >= len(toks) or not (toks[i].cap or toks[i].acronym):
             return None
-        limit = min(len(toks), i + self.gaz.longest)
+        first = toks[i].text
+        widest = max(self.gaz.span_from(first), self.people.span_from(first))
+        if i + 1 < len(toks) and toks[i + 1].low == "city":
+            widest = max(widest, 2)  # `Gaza City`
+        limit = min(len(toks), i + widest)
         j = i + 1
-        while j < limit and not toks[j - 1].brk and (toks[j].cap or toks[j].low in CONNECTORS):
-            j += 1
+        while (
+            j < limit
+            and not toks[j - 1].brk
+            and (toks[j].cap or toks[j].low in CONNECTORS or toks[j].low in PLACE_PARTICLES)
+        ):
+            j += 1  # `Rio de Janeiro`, `Vina del Mar`, `Rio Grande do Sul`
         for end in range(j, i, -1):
             if not toks[end - 1].cap:
                 continue
@@ -151,8 +191,10 @@ class _Extractor:
             return "city"
         if text.endswith(" City") and text[:-5] in gaz.cities:
             return "city"  # `Gaza City`
-        if single and (text in self.local or self.people.by_surname(text)):
-            return "surname"
+        if text in gaz.subdivisions and not (single and text.casefold() in NOT_NAMES):
+            return "subdivision"
+        if single and (text in self.local or self.people.is_known_word(text)):
+            return "surname"  # a shared one (`Brown`) is a person too, as written
         return None
 
     def _place_context(self, i: int) -> bool:
@@ -194,8 +236,23 @@ class _Extractor:
         nxt = toks[end].low
         if nxt in REGION_SUFFIXES or nxt in ORG_HEADS or nxt in GEO_HEADS or nxt in OTHER_HEADS:
             return False
+        if kind == "city" and self._team_after(end):
+            return False  # `Dallas Mavericks`: a team, read by `_known`
         follow = self._match(end)
         return follow is None or (follow[1] in {"city", "surname"} and follow[0] == end + 1)
+
+    def _team_after(self, end: int) -> bool:
+        """A capitalised plural after a city that ends the name: `Dallas Mavericks`."""
+        toks = self.toks
+        after = _word_after(toks, end)
+        return (
+            after is not None
+            and after.namelike
+            and after.text.endswith("s")
+            and not (end + 1 < len(toks) and toks[end + 1].cap and not toks[end].brk)
+            and self._match(end) is None
+            and after.low not in NOT_NAMES
+        )
 
     # -- the scan -----------------------------------------------------------------
 
@@ -233,6 +290,18 @@ class _Extractor:
         """Classify the capitalised run that starts at i; return where it ends."""
         toks = self.toks
         start = i
+        if toks[i].low in EVENT_PREFIXES | FEATURE_PREFIXES and not toks[i].brk:
+            j = i + 1
+            while j < len(toks) and toks[j].namelike and not toks[j - 1].brk:
+                j += 1
+            if j > i + 1 and toks[i].low in FEATURE_PREFIXES:
+                self._local_place(self._span_text(i, j), i)  # `Mount Lewotobi`
+            if j > i + 1:
+                return j  # `Typhoon Yagi`: an event, no person
+        form = self._company_end(i)
+        if form is not None:
+            self._add("org", self._span_text(i, form), i)  # `Banco Santander S.A.`
+            return form
         title = False
         # `Russian Deputy Foreign Minister Sergey Ryabkov`: titles are dropped and
         # make what follows a person.
@@ -254,6 +323,18 @@ class _Extractor:
             return self._known(i, match, title)
         return self._unknown(i, title)
 
+    def _company_end(self, i: int) -> int | None:
+        """End of a capitalised run from i that ends with a legal form (`Ltd`), or None."""
+        toks = self.toks
+        j = i
+        while j < len(toks) and toks[j].cap and j - i < _LONGEST_COMPANY:
+            if j > i and is_company_form(toks[j].text):
+                return j + 1
+            if toks[j].brk and not toks[j].text.endswith("."):
+                return None
+            j += 1
+        return None
+
     def _is_title(self, i: int, *, in_title: bool = False) -> bool:
         """A capitalised title word (`President`, `Special Presidential Envoy`,
         `Minister for Political Affairs`)."""
@@ -266,6 +347,8 @@ class _Extractor:
             return True
         if "-" in low and all(p in TITLES or p in TITLE_PARTS for p in low.split("-")):
             return True  # `Secretary-General`, `Vice-President`
+        if low not in TITLES and low.endswith("s") and low[:-1] in TITLES:
+            low = low[:-1]  # `Astronauts Butch Wilmore and Suni Williams`
         if low in TITLES:
             match = self._match(i)
             # `General Motors`, `Prince Harry`: a title that starts a known name.
@@ -307,19 +390,64 @@ class _Extractor:
             return self._unknown(i, title)
         if after is not None and self._org_after(end) is not None and kind != "region":
             return self._unknown(i, title)  # `Rostov Nuclear Power Plant`
+        if kind == "subdivision":
+            return self._subdivision(i, end, text, region_end)
+        if kind == "city" and after is not None:
+            if after.low in ORG_LEADERS and not after.cap:
+                self._add("org", text, i)  # `Barcelona president`: the club
+                return end
+            if self._team_after(end):
+                self._add("org", f"{text} {after.text}", i)  # `Dallas Mavericks`: a team
+                return end + 1
         place = lookup_place(text, context=None, place_context=False)
         if place is None:
             return end
+        if kind == "subdivision":
+            return self._subdivision(i, end, text, region_end)
         if region_end is not None or self._regions_ahead(end):
-            self._add("place", f"{place.name} Region", i, place.country)
-            return region_end or end
+            if place.country in CITY_REGION_COUNTRIES:
+                self._add("place", f"{place.name} Region", i, place.country)
+                return region_end or end
+            # `Buenos Aires province`, `Valparaiso region`: the subdivision itself.
+            owners = self.gaz.subdivisions.get(text)
+            if owners:
+                return self._subdivision(i, end, text, region_end)
         mention = self._add("place", place.name, i, place.country)
-        if (
-            kind == "city"
-            and len({c.country for c in city_candidates(text, place_context=True)}) > 1
-        ):
-            mention.surface, mention.needs_context = text, True
-        return end
+        if kind == "city":
+            candidates = city_candidates(text, place_context=True)
+            countries = {c.country for c in candidates}
+            if len(countries) > 1:
+                mention.surface, mention.needs_context = text, True
+                mention.options = tuple(sorted(countries))
+                rival = max(c.population for c in candidates if c.country != candidates[0].country)
+                mention.confident = candidates[0].population >= _CONFIDENT_FACTOR * rival
+        return region_end or end
+
+    def _subdivision(self, i: int, end: int, text: str, region_end: int | None) -> int:
+        """A state or province (`Tamil Nadu`, `Punjab province`), where a cue stands.
+
+        Its name is often a word or a person's name elsewhere, so it needs a cue:
+        a preposition of place, a suffix (`province`, `state`), a country's
+        possessive before it (`India's Tamil Nadu`) or a place and a comma before
+        it (`Wayanad, Kerala`). Among namesakes the teaser's context chooses,
+        else the most populous country.
+        """
+        toks = self.toks
+        owners = self.gaz.subdivisions[text]
+        cue = (
+            region_end is not None
+            or self._place_context(i)
+            or (i > 0 and toks[i - 1].poss and self._is_place(i - 1))
+            or (i > 0 and toks[i - 1].brk and not toks[i - 1].dash and self._is_place(i - 1))
+            or (end < len(toks) and toks[end].low in {"state", "governor"})
+        )
+        if not cue:
+            return self._unknown(i, False)
+        place = lookup_place(text, context=None, place_context=True)
+        mention = self._add("place", text, i, place.country if place else owners[0])
+        if len(owners) > 1:
+            mention.needs_context, mention.options = True, tuple(owners)
+        return region_end or end
 
     def _country(self, i: int, end: int, text: str) -> int:
         """A country name; used attributively (`US goods`) it may not name the state."""
@@ -328,11 +456,28 @@ class _Extractor:
         place = self.gaz.country(code)
         org_end = None if toks[end - 1].poss else self._org_after(end)
         if org_end is not None:
-            self._add("org", f"{text} {self._span_text(end, org_end)}", i)
-            self._add("place", place.name, i, place.country)
+            org = self._span_text(end, org_end)
+            self._add("org", f"{text} {org}", i)
+            if toks[org_end - 1].low in STATE_ORG_HEADS or org in ORGANIZATIONS:
+                # `US Treasury` names the state; `Kenya Airways` is a company.
+                self._add("place", place.name, i, place.country)
             return org_end
         after = _word_after(toks, end)
         if not toks[end - 1].poss and after is not None and after.low in NONSTATE_HEADS:
+            return end
+        if not toks[end - 1].poss and after is not None and after.cap and after.low in GEO_HEADS:
+            self._add("place", f"{text} {after.text}", i, place.country)  # `Panama Canal`
+            return end + 1
+        state = self.gaz.states.get(text)
+        if state is not None:
+            # `Georgia` is a country and a US state: `Georgia Governor` is the
+            # state; else the teaser's other places choose, the country by default.
+            if after is not None and after.low in US_STATE_CUES:
+                self._add("place", text, i, state)
+                return end
+            mention = self._add("place", place.name, i, place.country)
+            mention.needs_context, mention.options = True, (place.country or code, state)
+            mention.surface = None
             return end
         self._add("place", place.name, i, place.country)
         return end
@@ -362,7 +507,13 @@ class _Extractor:
         if match is not None and match[1] == "org":
             return match[0]
         j = end
-        while j < len(toks) and toks[j].cap and (j == end or not toks[j - 1].brk) and j - end < 4:
+        while j < len(toks) and (j == end or not toks[j - 1].brk) and j - end < 6:
+            if not toks[j].cap:
+                # `Agricultural and Livestock Research Organization`
+                if toks[j].low not in {"and", "of"} or j + 1 >= len(toks) or not toks[j + 1].cap:
+                    return None
+                j += 1
+                continue
             if self._is_title(j):
                 return None
             if toks[j].low in ORG_HEADS:
@@ -429,11 +580,22 @@ class _Extractor:
         j = i
         while j < len(toks) and not (j > i and toks[j - 1].brk):
             tok = toks[j]
+            if (
+                not tok.cap
+                and tok.low in NAME_PARTICLES
+                and j > i
+                and toks[j - 1].namelike
+                and j + 1 < len(toks)
+                and toks[j + 1].namelike
+                and self._match(j + 1) is None
+            ):
+                j += 2  # `Alexandre de Moraes`
+                continue
             if not tok.cap:
                 # `Board of Peace`, `Committee of the State Council`: connectors
                 # inside an organisation's name.
                 connects = (
-                    tok.low in CONNECTORS
+                    (tok.low in CONNECTORS or (tok.low == "on" and toks[j - 1].low in ORG_HEADS))
                     and toks[j - 1].cap
                     and (toks[j - 1].low in ORG_HEADS or toks[j - 1].low in CONNECTORS)
                 )
@@ -442,8 +604,16 @@ class _Extractor:
                     nxt += 1
                 if not (connects and nxt < len(toks) and toks[nxt].cap):
                     break
-                if self._match(nxt) is not None and self._match(nxt)[1] in {"country", "city"}:  # type: ignore[index]
-                    break  # `... of China`: the place the body belongs to
+                place = self._match(nxt)
+                if place is not None and place[1] in _PLACE_KINDS:
+                    if nxt - i <= _NAMED_FOR_PLACE_HEAD and any(
+                        t.low in ORG_HEADS for t in toks[i:j]
+                    ):
+                        # `Reserve Bank of India`, `University of New Mexico`: a
+                        # short head before the place is named for it, the place
+                        # inside the name is no mention of its own.
+                        j = place[0]
+                    break  # `Committee of the State Council of China`: where it belongs
                 j = nxt
                 continue
             if j > i and (self._is_title(j) or tok.low in REGION_SUFFIXES):
@@ -455,7 +625,12 @@ class _Extractor:
                     and match[1] != "surname"
                     and not self._weak(j, match)
                     and not (match[1] == "org" and toks[match[0] - 1].low in ORG_HEADS)
+                    and not self._surname_like(i, j, match, title)
                 ):
+                    if j == i + 1 and match[1] == "country" and toks[i].namelike:
+                        # `Air India`: a name with a country inside is a body, no country.
+                        self._add("org", self._span_text(i, match[0]), i)
+                        return match[0]
                     break
             j += 1
         span = toks[i:j]
@@ -470,13 +645,23 @@ class _Extractor:
             self._add("org", " ".join(t.text for t in span[:-2]), i)
             self._person(" ".join(t.text for t in span[-2:]), i + len(span) - 2, single=False)
             return j
-        if (last in ORG_HEADS and len(span) >= 2) or (before and before[-1] in ORG_BEFORE):
+        headed = any(
+            a.low in ORG_HEADS and a.cap and (b.low in CONNECTORS or b.low == "on")
+            for a, b in pairwise(span)
+        )
+        if (
+            (last in ORG_HEADS and len(span) >= 2)
+            or (len(span) >= 2 and is_company_form(span[-1].text))  # `Tata Steel Ltd`
+            or headed  # `Department of Government Efficiency`
+            or (before and before[-1] in ORG_BEFORE)
+            or (len(span) == 1 and _CAMEL.search(span[0].text))  # `VinFast`, `AfD`
+        ):
             self._add("org", text, i)
             return j
         if last in GEO_HEADS and len(span) >= 2:
             stem = " ".join(t.text for t in span[:-1])
-            place = lookup_place(stem, context=None, place_context=False)
-            self._add("place", text, i, place.country if place else None)
+            feature = lookup_place(stem, context=None, place_context=False)
+            self._add("place", text, i, feature.country if feature else None)
             return j
         if last in OTHER_HEADS or last in ORG_HEADS:
             return j
@@ -488,12 +673,13 @@ class _Extractor:
             if (
                 len(span) == 1
                 and span[0].acronym
+                and not (after is not None and after.low in OBJECT_AFTER)  # `RSV vaccine`
                 and word.upper() not in NOT_ORG_ACRONYMS
                 and not any(c.isdigit() for c in word)
             ):
                 self._add("org", word, i)
             return j
-        if not all(t.namelike for t in span):
+        if not all(t.namelike or t.low in NAME_PARTICLES for t in span):
             return j
         region_end = self._region_suffix(j)
         if region_end is not None and len(span) <= 2:
@@ -505,12 +691,10 @@ class _Extractor:
         if self._place_cue(i, j):
             self._local_place(text, i)
             return self._place_list(j)
+        if after is not None and after.low in OBJECT_AFTER:
+            return j  # `Vera Rubin telescope`: a name of a thing
         if len(span) >= 2:
-            if len(span) >= 4:
-                self._add("org", " ".join(t.text for t in span[:-2]), i)
-                self._person(" ".join(t.text for t in span[-2:]), i + len(span) - 2, single=False)
-            else:
-                self._person(text, i, single=False)
+            self._person(text, i, single=False)  # `Anura Kumara Dissanayake`
             return j
         # One unknown word: a person after a title (`skater Gumennik`), an
         # organisation before `party` or after `the` (`Tisza party`, `the Louvre`),
@@ -520,6 +704,15 @@ class _Extractor:
             self._person(text, i, single=True)
         elif after is not None and after.low in ORG_AFTER and not span[0].initial:
             self._add("org", text, i)
+        elif after is not None and after.low in ORG_LEADERS:
+            self._add("org", text, i)  # `Harvard president`: who leads it is a body
+        elif (
+            after is not None
+            and after.low in SPEECH_VERBS
+            and not self._plural_people(word)
+            and span[0].low not in SPEAKER_NOUNS  # `Diplomat says`
+        ):
+            self._person(text, i, single=True)  # `Sheinbaum says`: a surname alone
         elif (
             before
             and before[-1] == "the"
@@ -528,7 +721,40 @@ class _Extractor:
         ):
             # `The Louvre noted`: a name that acts; `the Jewish holiday` does not.
             self._add("org", ORG_ALIASES.get(word, word), i)
+        elif (
+            i == 0
+            and after is not None
+            and not after.cap
+            and not self._plural_people(word)
+            and not TOPONYM_END.search(span[0].low)
+            and not is_english_word(word)
+        ):
+            # `Glencore in talks`, `Petrobras raises prices`: a text that opens with
+            # one name no dictionary, gazetteer or index knows names a body; people
+            # are introduced by their full name or a title.
+            self._add("org", word, i)
         return j
+
+    def _surname_like(self, i: int, j: int, match: tuple[int, str, str], title: bool) -> bool:
+        """`Governor Kazuo Ueda`, `Bernie Moreno`: a town's name as a surname.
+
+        A one-word place after one unknown name-like word, both unknown as a pair,
+        with no cue of place around, is read as the second half of a person's name
+        when a title opened the run or the town is no big city.
+        """
+        end, kind, text = match
+        toks = self.toks
+        if j != i + 1 or end != j + 1 or kind not in {"city", "subdivision"}:
+            return False
+        if not toks[i].namelike or toks[i].initial or toks[i].brk:
+            return False
+        before = _lower_words_before(toks, i, 1)
+        if self._region_suffix(end) is not None or (before and before[0] in _PLACE_PREPOSITIONS):
+            return False
+        after = _word_after(toks, end)
+        if after is not None and after.cap:
+            return False  # a longer name: let the rest of the scan decide
+        return title or not is_big_city(text)
 
     def _plural_people(self, word: str) -> bool:
         """`the Americans`, `the West`: peoples and blocs, not organisations."""
@@ -662,16 +888,21 @@ def _resolve_context(extractions: list[_Extraction]) -> None:
         anchors: list[tuple[int, int, _Mention]] = []
         for k, other in enumerate(extractions):
             for a in other.mentions:
-                if a.kind == "place" and a.country and not a.needs_context:
+                if a.kind == "place" and a.country and (not a.needs_context or a.confident):
                     is_country = a.name in gazetteer().countries
                     anchors.append((2 * is_country + (k != index), k, a))
         if not anchors:
             continue
         for m in pending:
+            usable = [a for a in anchors if not m.options or a[2].country in m.options]
+            if not usable:
+                continue  # nothing around points to one namesake: the default stays
             _, _, nearest = min(
-                anchors, key=lambda x: (x[0], abs(x[2].start - m.start) if x[1] == index else 0)
+                usable, key=lambda x: (x[0], abs(x[2].start - m.start) if x[1] == index else 0)
             )
-            if m.surface is not None:
+            if m.options and m.surface is None:
+                m.country = nearest.country
+            elif m.surface is not None:
                 place = lookup_place(m.surface, context=nearest.country, place_context=True)
                 if place is not None:
                     m.name, m.country = place.name, place.country

@@ -21,9 +21,11 @@ from stream.enrich.lexicon import (
     COUNTRY_ALIASES,
     COUNTRY_NAMES,
     DEMONYM_ALIASES,
+    NOT_ENTITIES,
     ORGANIZATIONS,
     PLACE_PARTICLES,
     REGIONS,
+    SUBDIVISION_TYPE_WORDS,
 )
 from stream.models import Place
 
@@ -50,8 +52,19 @@ class Gazetteer:
     cities: dict[str, list[City]] = field(default_factory=dict)  # main names
     alternates: dict[str, list[City]] = field(default_factory=dict)  # other spellings
     states: dict[str, str] = field(default_factory=dict)  # US state name -> "US"
+    # First-level subdivisions of every country (ISO 3166-2, `pycountry`): name ->
+    # the countries that have one of that name, most populous first (`Punjab`: IN, PK).
+    subdivisions: dict[str, list[str]] = field(default_factory=dict)
+    population: dict[str, int] = field(default_factory=dict)  # country code -> people
     regions: dict[str, str | None] = field(default_factory=dict)
     longest: int = 1  # words in the longest multi-word name
+    # First word -> words in the longest name it opens (`New` -> 4): a scan tries
+    # only the lengths some name has, instead of every span up to `longest`.
+    spans: dict[str, int] = field(default_factory=dict)
+
+    def span_from(self, word: str) -> int:
+        """Words in the longest known name that starts with `word` (1 if none)."""
+        return self.spans.get(word, 1)
 
     def country(self, code: str) -> Place:
         return Place(name=self.country_names.get(code, code), country=code)
@@ -83,6 +96,7 @@ def gazetteer() -> Gazetteer:
                 gaz.countries.setdefault(name, code)
         population = info.get("population")
         size = int(population) if isinstance(population, int | float) else 0
+        gaz.population[code] = size
         for word in str(info.get("demonym") or "").split(","):
             if word.strip():
                 demonym_owners.setdefault(word.strip(), []).append((size, code))
@@ -111,9 +125,55 @@ def gazetteer() -> Gazetteer:
     for continent in cache.get_continents().values():
         gaz.regions[continent["name"]] = None
     gaz.regions.update(REGIONS)
-    names = [*gaz.countries, *gaz.cities, *gaz.regions, *gaz.states, *ORGANIZATIONS]
+    _add_subdivisions(gaz)
+    names = [
+        *gaz.countries,
+        *gaz.cities,
+        *gaz.regions,
+        *gaz.states,
+        *gaz.subdivisions,
+        *gaz.demonyms,
+        *ORGANIZATIONS,
+        *NOT_ENTITIES,
+    ]
     gaz.longest = max(len(n.split()) for n in names)
+    for name in names:
+        words = name.split()
+        if len(words) > 1:
+            heads = [words[0], "St."] if words[0] == "Saint" else [words[0]]
+            for head in heads:
+                gaz.spans[head] = max(gaz.spans.get(head, 1), len(words))
     return gaz
+
+
+def _add_subdivisions(gaz: Gazetteer) -> None:
+    """ISO 3166-2 first-level subdivisions by name, ASCII-folded (`Tamil Nādu`).
+
+    A name is also read without its bracketed other form (`Catalunya [Cataluña]`)
+    and without a generic word of its type (`Sichuan Sheng` -> `Sichuan`). Names
+    that are words of news language (`Central`, `Capital`) are left out: a
+    subdivision counts only where a cue of place stands beside it (see entities).
+    """
+    import pycountry
+
+    owners: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None or sub.country_code not in gaz.country_names:
+            continue
+        raw = str(sub.name)
+        forms = {raw.split("[")[0], *(part.strip("] ") for part in raw.split("[")[1:])}
+        for form in forms:
+            words = [w for w in _ascii(form).replace("'", "").split() if w]
+            while len(words) > 1 and words[-1].casefold() in SUBDIVISION_TYPE_WORDS:
+                words.pop()
+            name = " ".join(words)
+            if len(name) < 4 or name.casefold() in SUBDIVISION_TYPE_WORDS:
+                continue
+            owners.setdefault(name, set()).add(sub.country_code)
+    gaz.subdivisions = {
+        name: sorted(codes, key=lambda c: -gaz.population.get(c, 0))
+        for name, codes in owners.items()
+    }
 
 
 def resolve_place(name: str) -> Place:
@@ -165,7 +225,14 @@ def lookup_place(text: str, *, context: str | None, place_context: bool) -> Plac
         candidates = city_candidates(text[:-5], place_context=place_context)
     if not candidates:
         state = gaz.states.get(text)
-        return Place(name=text, country=state) if state else None
+        if state:
+            return Place(name=text, country=state)
+        owners = gaz.subdivisions.get(text)
+        if not owners:
+            return None
+        # `Punjab`: the context's country if it has one of that name, else the
+        # most populous country that has.
+        return Place(name=text, country=context if context in owners else owners[0])
     best = candidates[0]
     if context is not None:
         for city in candidates:

@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from stream.enrich.gazetteer import gazetteer
-from stream.enrich.lexicon import ORGANIZATIONS, RUBRICS, SPEAKER_NOUNS
+from stream.enrich.lexicon import (
+    AUXILIARIES,
+    CLAUSE_OPENERS,
+    ORGANIZATIONS,
+    RUBRICS,
+    SPEAKER_NOUNS,
+)
 
 _DASH = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
 _QUOTES_OPEN = "\"“«'‘`"
@@ -54,6 +60,15 @@ def _quoted(body: str) -> bool:
 
 
 def _is_source(tail: str) -> bool:
+    """Whether a trailing dash segment reads as a source: a name, or a noun phrase.
+
+    A name (`— Lavrov`, `— Kremlin on X`) or a known speaker noun
+    (`— senior Russian diplomat`) always does; any other short phrase does unless
+    it reads as the rest of a sentence (`— and it worked`, `— what we know`): it
+    may not open with a function word nor hold an auxiliary verb. So a role, a
+    body or an outlet no list knows counts (`— columnist`, `— rescuers`,
+    `— official results`, `— disaster management authority`).
+    """
     words = tail.rstrip(".!?").split()
     if not 1 <= len(words) <= 7 or any(c in tail for c in '"“”«»:'):
         return False
@@ -63,7 +78,19 @@ def _is_source(tail: str) -> bool:
     if last[:1].isupper() or last.isupper():
         return True
     low = last.casefold()
-    return low in SPEAKER_NOUNS or (low.endswith("s") and low[:-1] in SPEAKER_NOUNS)
+    if low in SPEAKER_NOUNS or (low.endswith("s") and low[:-1] in SPEAKER_NOUNS):
+        return True
+    lows = [w.strip(",.'’").casefold() for w in words]
+    return (
+        len(words) <= _MAX_PHRASE_WORDS
+        and lows[0] not in CLAUSE_OPENERS
+        and not any(w in AUXILIARIES for w in lows)
+        and all(w.replace("-", "").isalpha() for w in lows)
+    )
+
+
+#: A source named by a noun phrase is short (`— disaster management authority`).
+_MAX_PHRASE_WORDS = 4
 
 
 def _is_range(body: str, tail: str) -> bool:

@@ -26,6 +26,9 @@ _SCRIPTS: Final = (
     (re.compile(r"[\u10a0-\u10ff]"), "ka"),
     (re.compile(r"[\u0530-\u058f]"), "hy"),
 )
+# Any letter of those scripts: most texts have none (typographic quotes and dashes
+# make a text non-ASCII, not non-Latin), and one search spares ten.
+_ANY_SCRIPT = re.compile("|".join(pattern.pattern for pattern, _ in _SCRIPTS))
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 _UKRAINIAN = re.compile(r"[іїєґ]")
@@ -43,7 +46,8 @@ def language(text: str, words: list[str] | None = None) -> str | None:
     and lingua (right, but milliseconds and ~100 MB): headlines are short and full
     of names, which n-gram models misread, while a lead always carries function words.
     """
-    if not text.isascii():
+    other_script = not text.isascii() and _ANY_SCRIPT.search(text) is not None
+    if other_script:
         for pattern, code in _SCRIPTS:
             if len(pattern.findall(text)) >= 3:
                 return code
@@ -64,10 +68,20 @@ def language(text: str, words: list[str] | None = None) -> str | None:
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0
+    # One function word settles it in a headline of several words when no other
+    # language has any (`Toyota recalls 280,000 hybrids over faulty airbag sensor`).
+    if top == 1 and second == 0 and len(words) >= _SINGLE_VOTE_WORDS:
+        return best
     return best if top >= 2 and top > second else None
+
+
+#: Words a text needs before a single function word may decide its language.
+_SINGLE_VOTE_WORDS: Final = 4
 
 
 def word_count(*texts: str | None) -> int:
     """Words in the texts: runs of letters or digits (`tit-for-tat`, `1,255` count once)."""
-    pattern = re.compile(r"\w+(?:[-'’.,]\w+)*")
-    return sum(len(pattern.findall(t)) for t in texts if t)
+    return sum(len(_COUNTED.findall(t)) for t in texts if t)
+
+
+_COUNTED = re.compile(r"\w+(?:[-'’.,]\w+)*")

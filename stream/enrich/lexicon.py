@@ -20,6 +20,10 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+def _wordlist(words: str) -> list[str]:
+    return words.split()
+
+
 def _nameset(names: str) -> frozenset[str]:
     return frozenset(name.strip() for name in names.split("|"))
 
@@ -85,6 +89,19 @@ SPEAKER_NOUNS: Final = _wordset(
     network website publication research kremlin pentagon"""
 )
 
+#: Words that open the rest of a sentence, not a source, after a dash (`— and ...`,
+#: `— what we know`, `— to be continued`).
+CLAUSE_OPENERS: Final = _wordset(
+    """and or but so yet nor to as if when while because what who why how where which that
+    this these those it its he she they we you i there here not no never then now than
+    in on at by for from of with into a an"""
+)
+#: Auxiliary and copular verbs: a dash segment holding one is a clause, not a source.
+AUXILIARIES: Final = _wordset(
+    """is are was were be been being am has have had do does did will would shall should
+    can could may might must"""
+)
+
 #: Words before a name that are not part of it (`President`, `Spokeswoman`, `CEO`).
 #: Lower-case in running text they are a cue that a name follows (`attorney Olfa Hajri`).
 TITLES: Final = _wordset(
@@ -97,7 +114,7 @@ TITLES: Final = _wordset(
     adviser advisor aide assistant acting former ex late mp pm skater player coach actor
     actress singer writer journalist analyst expert politician businessman billionaire
     activist blogger editor editor-in-chief founder professor scientist president-elect
-    representative counterpart sergeant corporal private major"""
+    representative counterpart sergeant corporal private major astronaut"""
 )
 
 #: Words that may stand inside a title (`Minister of Foreign Affairs`,
@@ -121,6 +138,14 @@ PERSON_AFTER: Final = _wordset(
     was is has had will would also earlier reportedly himself herself who"""
 )
 
+#: Verbs of speech after a single unknown name that make it a person's surname
+#: (`Sheinbaum says`); bodies speak too, but a lone unknown name that speaks is a
+#: person more often than not.
+SPEECH_VERBS: Final = _wordset(
+    """says said tells told warns warned urges urged vows vowed insists insisted denies
+    denied admits admitted stresses stressed"""
+)
+
 #: Heads of organisation names (`Wanhua Chemical Group`, `Syrian Democratic Forces`).
 ORG_HEADS: Final = _wordset(
     """ministry department committee commission council board bureau agency authority
@@ -131,7 +156,8 @@ ORG_HEADS: Final = _wordset(
     technologies motors airlines airways shipping petroleum media news times post press
     network television radio channel magazine journal gazette forces force fleet navy army
     command guard police brigade division regiment battalion corps airport plant factory
-    works exchange consortium secretariat cabinet house club society laboratory state"""
+    works exchange consortium secretariat cabinet house club society laboratory state
+    administration federation confederation"""
 )
 
 #: Lower-case nouns before a name that show it is an organisation (`party Les Patriotes`).
@@ -139,13 +165,20 @@ ORG_BEFORE: Final = _wordset(
     """publication newspaper company firm group party agency outlet magazine channel website
     broadcaster bank airline carrier manufacturer startup operator movement organization
     organisation network platform messenger service fund corporation consortium exchange
-    holding concern"""
+    holding concern maker carmaker automaker chipmaker producer miner lender insurer
+    retailer club"""
 )
 
 #: Lower-case nouns after a single name that make it an organisation (`Tisza party`).
 ORG_AFTER: Final = _wordset(
     """party company group plant factory airline bank messenger platform agency division
     holding concern corporation firm outlet newspaper channel fund"""
+)
+
+#: Lower-case roles after a single name that make it the body they lead
+#: (`Barcelona president`, `Harvard president`, `Boeing chief`).
+ORG_LEADERS: Final = _wordset(
+    "president chairman chairwoman ceo executive coach manager boss owner founder chief"
 )
 
 #: Heads that make a capitalised phrase neither person nor organisation: documents,
@@ -156,8 +189,23 @@ OTHER_HEADS: Final = _wordset(
     deal republic olympic route corridor road highway railway railroad bridge pipeline line
     street square avenue tower building palace stadium arena cathedral church mosque park
     prize award cup games olympics championship league day week forum summit festival
-    conference expo war revolution operation crisis parade ceremony exhibition marathon"""
+    conference expo war revolution operation crisis parade ceremony exhibition marathon
+    prix series rights"""
 )
+
+#: Capitalised words that open the name of an event of nature, not of a person
+#: (`Typhoon Yagi`, `Hurricane Beryl`, `Storm Boris`).
+EVENT_PREFIXES: Final = _wordset("typhoon hurricane storm cyclone tornado")
+#: Capitalised words that open the name of a geographic feature (`Mount Lewotobi`).
+FEATURE_PREFIXES: Final = _wordset("mount mt cape lake port")
+#: Lower-case nouns after a name that make it the name of a thing, not a mention of
+#: a person (`James Webb telescope`, `Falcon Heavy rocket`).
+OBJECT_AFTER: Final = _wordset(
+    """telescope observatory spacecraft rocket satellite capsule lander probe rover
+    vaccine drug missile jet aircraft warship tanker vessel station"""
+)
+#: Lower-case particles inside a person's name (`Alexandre de Moraes`).
+NAME_PARTICLES: Final = _wordset("de da do dos das del della di van von der den bin ibn")
 
 #: Heads of names of geographic features; the stem decides the country, if any.
 GEO_HEADS: Final = _wordset(
@@ -180,7 +228,8 @@ STATE_HEADS: Final = _wordset(
     shelling air legislation law laws tariffs tariff sanctions intel intelligence
     counterpart counterparts consultations cooperation talks proposals proposal initiative
     position representative representatives king queen monarch commander commanders
-    general generals regime defense defence prison"""
+    general generals regime defense defence prison drills drill drones drone missiles
+    missile warplanes warships jets guard junta"""
 )
 
 #: After a nationality word or an attributive country name, heads that make it
@@ -191,7 +240,8 @@ NONSTATE_HEADS: Final = _wordset(
     users citizens people business businesses market markets stocks stock exchanges
     exchange brand brands consumers investors tourists students universities politician
     politicians party writer writers director directors artists artist publication
-    speaking company's culture language"""
+    speaking company's culture language cartel cartels gang gangs rebels militia fans club
+    clubs team player players runner swimmer rider golfer"""
 )
 
 #: Nouns before a name that make it a place (`village of Gornal`, `farmstead Oleshnya`).
@@ -343,6 +393,23 @@ REGIONS: Final[Mapping[str, str | None]] = {
     "Kurdistan": None,
 }
 
+#: Generic words of ISO 3166-2 subdivision names and types, and names that are
+#: words of news language rather than places (`Sichuan Sheng`, `Central`).
+SUBDIVISION_TYPE_WORDS: Final = _wordset(
+    """sheng shi zizhiqu province provincia region region state estado land oblast oblast'
+    kray krai respublika republic governorate prefecture county district department
+    departamento territory capital central centre center north south east west northern
+    southern eastern western upper lower coast islands island city federal autonomous
+    community special"""
+)
+#: Words after a name that is a country and a US state (`Georgia`) that make it the state.
+US_STATE_CUES: Final = _wordset(
+    "governor state senate senator senators legislature county lawmakers attorney"
+)
+#: Countries whose regions news names `<city> Region` (`Kursk region`); elsewhere a
+#: region suffix is dropped (`Punjab province` -> Punjab, `Valparaiso region`).
+CITY_REGION_COUNTRIES: Final = frozenset({"RU", "UA", "BY", "KZ"})
+
 #: Lower-case inside a place name after its first word (`Rio de Janeiro`,
 #: `Bosnia and Herzegovina`, `Rostov-on-Don`), when a name in capitals is title-cased.
 PLACE_PARTICLES: Final = _wordset("and al da das de del di do dos du el la le of on")
@@ -375,7 +442,8 @@ COUNTRY_ALIASES: Final[Mapping[str, str]] = {
     "Vatican City": "VA",
     "Burma": "MM",
     "Ivory Coast": "CI",
-    "Congo": "CG",
+    # The name alone is most often the larger Congo, Kinshasa's (`eastern Congo`).
+    "Congo": "CD",
     "DR Congo": "CD",
     "DRC": "CD",
 }
@@ -395,6 +463,7 @@ DEMONYM_ALIASES: Final[Mapping[str, str]] = {
     "Emirati": "AE",
     "Filipino": "PH",
     "Afghan": "AF",
+    "Philippine": "PH",
 }
 
 #: TASS-style exonyms of cities, to the GeoNames name they stand for.
@@ -532,6 +601,7 @@ SEED_PEOPLE: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "Nicolas Maduro": (("Maduro",), ()),
     "Ahmed al-Sharaa": (("al-Sharaa",), ()),
     "Elon Musk": (("Musk",), ()),
+    "Jeffrey Epstein": (("Epstein",), ()),
     "Pavel Durov": (("Durov",), ()),
     "Robert Fico": (("Fico",), ()),
     "Peter Szijjarto": (("Szijjarto",), ("Péter Szijjártó",)),
@@ -584,3 +654,78 @@ STOPWORDS: Final[Mapping[str, frozenset[str]]] = {
     "pl": _wordset("i w nie na że z się do to jest jak o po za od dla przez"),
     "tr": _wordset("ve bir bu için ile olarak daha çok gibi ama kadar"),
 }
+
+
+# ---------------------------------------------------------------------------------
+# Near-duplicates: the words that tell one story from another of the same template
+# ---------------------------------------------------------------------------------
+
+#: Words headlines share whatever their story (function words, reporting verbs).
+NEAR_DUP_STOPWORDS: Final = STOPWORDS["en"] | _wordset(
+    """a an as at by for from in of on the to with its it is are was be has have after
+    over says said say told report reports new amid while their his her this that"""
+)
+#: Words editors swap for one another in a rewording of one story; each group folds
+#: to its first word (`quits`, `steps down` -> `resign`; `cuts`, `lowers` -> `cut`).
+NEAR_DUP_SYNONYMS: Final[Mapping[str, str]] = {
+    word: group.split()[0]
+    for group in (
+        "resign resigns resigned quit quits step steps stepping",
+        "cut cuts lower lowers lowered reduce reduces reduced",
+        "fire fires fired sack sacks sacked dismiss dismisses oust ousts ousted",
+        "name names named appoint appoints appointed pick picks picked choose chooses",
+        "hold holds keep keeps leave leaves unchanged steady",
+        "win wins won claim claims",
+        "join joins become becomes",
+        "fall falls fell drop drops slide slides slip slips decline declines",
+        "rise rises rose climb climbs gain gains jump jumps",
+        "attack attacks attacked strike strikes hit hits storm storms stormed",
+        "kill kills killed",
+        "sign signs signed seal seals sealed",
+        "ban bans banned suspend suspends suspended block blocks halt halts bar bars",
+        "raise raises lift lifts boost boosts increase increases",
+        "output production",
+        "withdraw withdraws pull pulls",
+        "injury injured injuries",
+        "sentence sentenced sentences",
+        "fine fined fines",
+        "staff workforce jobs employees workers",
+        "woman women female",
+        "ceo executive chief",
+        "vehicles cars",
+        "rate rates",
+        "fighters militants rebels",
+    )
+    for word in group.split()
+}
+#: Axes of a story's outcome: two teasers that take different values on one axis
+#: (`rises` / `falls`, `wins` / `loses`, `east` / `west`) tell different stories.
+#: A word's value is the index of its group; `neg` is "no, not, never" or its absence.
+NEAR_DUP_AXES: Final[Mapping[str, tuple[str, int]]] = {
+    word: (axis, value)
+    for axis, groups in {
+        "direction": (
+            "up rise rises rose gain gains climb climbs jump jumps higher tops raise raises",
+            "down fall falls fell drop drops slide slides slip slips lower lowers cut cuts",
+        ),
+        "outcome": ("win wins won beat beats survives survive", "lose loses lost fails"),
+        "assent": ("sign signs approve approves", "veto vetoes reject rejects"),
+        "measure": ("orders order imposes impose suspends", "lifts lift ends"),
+        "compass": ("north northern", "south southern", "east eastern", "west western"),
+        "negation": ("no not never",),
+    }.items()
+    for value, group in enumerate(groups)
+    for word in group.split()
+}
+#: Spelled-out numbers and ordinals, compared as digits (`two` = `2`, `ninth` = `9th`).
+_CARDINALS: Final = "one two three four five six seven eight nine ten"
+_ORDINALS: Final = "first second third fourth fifth sixth seventh eighth ninth tenth"
+NUMBER_WORDS: Final[Mapping[str, str]] = {
+    **{w: str(n) for n, w in enumerate(_wordlist(_CARDINALS), 1)},
+    **{w: f"{n}th" for n, w in enumerate(_wordlist(_ORDINALS), 1)},
+}
+#: Months and weekdays: a date is a fact of the story (`on Monday` / `in past day`).
+CALENDAR_WORDS: Final = _wordset(
+    """january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday"""
+)

@@ -1,27 +1,29 @@
-"""Near-duplicate teasers: MinHash LSH over word bigrams of headline + lead.
+"""Near-duplicate teasers: the same story told again, found by MinHash LSH and checked by its facts.
 
 Exact dedup (`stream.identity`) only catches a teaser whose headline is unchanged.
-Editors reword: a number is updated, an attribution restyled, a word swapped, and
-the headline becomes a new teaser. This index flags such a teaser with the id of
-the earlier teaser of the same story, so that `near_duplicate_of` can be set; it
-never suppresses anything. Every piece of state lives in the injected mapping (a
-changelogged faust Table in the worker, a dict in tests), so the index survives
-restarts and any process that opens the same store sees the same teasers.
+Editors reword: an attribution restyled, a word swapped, clauses reordered, a name
+shortened, and the headline becomes a new teaser. This index flags such a teaser
+with the id of the earlier teaser of the same story, so that `near_duplicate_of`
+can be set; it never suppresses anything. Every piece of state lives in the
+injected mapping (a changelogged faust Table in the worker, a dict in tests), so the
+index survives restarts and any process that opens the same store sees the same
+teasers.
 
-Similarity is the Jaccard index of the two texts' sets of word bigrams after
-`identity.normalize` (case, typography and whitespace folded). A teaser is a near
-duplicate when the *estimated* Jaccard against an earlier one is at least the
-threshold (`Settings.near_duplicate_threshold`, default 0.5). On the sample pages
-hand-made rewordings of 20 teasers score 0.58-0.88 with bigrams while the highest
-of the 20,096 pairs of distinct teasers scores 0.38 (two daily battlefield
-reports built from one template); `benchmarks/bench_enrich.py --neardup` prints
-the evidence again. A reworded story with little shared wording (the same event
-told with other facts) scores 0.0-0.26 and is beyond any lexical method.
+The rule (`same_story` is its exact form): two texts are one story when their
+content words overlap (`overlap`: shared / smaller set, at least the threshold,
+`Settings.near_duplicate_threshold`, default 0.5) and no fact contradicts
+(`contradicts`: another number, date, name or outcome on each side). Content words
+(`shingles`) are the words after `identity.normalize`, without function words and
+names, stemmed, with synonyms folded (`lexicon.NEAR_DUP_SYNONYMS`). Word overlap
+alone cannot work: daily reports of one template (`X attacks Y Region with N
+drones in past day`) share more words than most rewordings do, and only their
+facts differ. `benchmarks/bench_enrich.py` scores the rule on labelled pairs
+(`tests/fixtures/neardup_pairs.json`).
 
 Store layout: one JSON-simple record per teaser, so a faust Table with the json
 serializer holds it and each new teaser costs one changelog record:
 
-- `sig:<teaser_id>` -> `[seq, signature, duplicate_of]`:
+- `sig:<teaser_id>` -> `[seq, signature, duplicate_of, facts, size]`:
   - `seq`: the order in which teasers were recorded (ties go to the earliest);
   - `signature`: `num_perm` 16-bit minimums, little-endian, base64 (b-bit
     MinHash, Li & König 2010: two different 32-bit minimums agree on their low 16
@@ -29,37 +31,53 @@ serializer holds it and each new teaser costs one changelog record:
     signature takes half the space; 344 characters at 128 permutations);
   - `duplicate_of`: the verdict given when it was recorded ("" for none), so a
     teaser replayed after a crash gets the same answer, never "a duplicate of
-    itself" nor of a teaser recorded after it.
+    itself" nor of a teaser recorded after it;
+  - `facts`: `Facts.to_json()`, what the text asserts, checked against newcomers;
+  - `size`: how many content words the text has, to turn a Jaccard estimate into
+    an overlap. Records of three fields (written before facts were kept) are read
+    with no facts and their Jaccard as the overlap.
 
 The LSH buckets (teasers whose band `b` holds the same minimums) live in memory
 and are rebuilt from the signatures when an index opens a store: they are a pure
 function of the records, and keeping them in the store cost 33 changelog records
 per teaser (measured: 2.3 ms per teaser in the worker, against 0.15 ms to enrich).
 
-With 128 permutations in 32 bands of 4 rows, a pair at Jaccard 0.58 (the lowest
-rewording above) shares a band with probability 0.98, at 0.5 with 0.87; every
-candidate is then verified against the threshold, so the bands decide recall
-only.
+With 128 permutations in 64 bands of 2 rows, a pair of short headlines at word
+Jaccard 0.25 (an overlap of one half) shares a band with probability 0.98; every
+candidate is then verified against the threshold and its facts, so the bands
+decide recall only.
 """
 
 from __future__ import annotations
 
 import base64
+import operator
 import re
 import struct
 from collections.abc import MutableMapping, Sequence
-from itertools import pairwise
 from typing import Any, Final, NamedTuple, Protocol, cast
 
 import rensa  # type: ignore[import-untyped]  # ships no type information; wrapped below
 
+from stream.enrich.lexicon import (
+    CALENDAR_WORDS,
+    NEAR_DUP_AXES,
+    NEAR_DUP_STOPWORDS,
+    NEAR_DUP_SYNONYMS,
+    NUMBER_WORDS,
+    TITLE_PARTS,
+    TITLES,
+)
+from stream.enrich.vocabulary import is_english_word
 from stream.identity import normalize
 
 #: Fixed seed: the same text gives the same signature in every process and release
 #: of `stream`, which the persisted signatures rely on.
 SEED: Final = 20_260_211
 DEFAULT_NUM_PERM: Final = 128
-DEFAULT_BANDS: Final = 32
+# Bands of 2 rows: a pair of short headlines at word Jaccard 0.25 (an overlap of
+# one half, the threshold) shares a band with probability 0.98; 4 rows gave 0.12.
+DEFAULT_BANDS: Final = 64
 
 # Only the newest ids of an LSH bucket are compared, and only so many kept: a page
 # of 912 near-identical teasers made buckets of 574 ids and took 4 s to enrich,
@@ -78,11 +96,28 @@ class _MinHash(Protocol):
 
 
 def shingles(text: str) -> set[str]:
-    """The word bigrams of a text after identity normalisation (one word: itself)."""
-    words = _WORD.findall(normalize(text))
-    if len(words) < 2:
-        return set(words)
-    return {f"{a} {b}" for a, b in pairwise(words)}
+    """The words that tell what happened: content words, stemmed, synonyms folded.
+
+    Function words and the names of the text (its facts, compared apart) are left
+    out, so that two stories of one actor do not look alike by the actor alone;
+    a text of names only keeps them.
+    """
+    return _content(text, facts(text))
+
+
+def _content(text: str, own: Facts) -> set[str]:
+    words = [_stem(w) for w in _WORD.findall(normalize(text)) if w not in NEAR_DUP_STOPWORDS]
+    names = {w for name in own.names if not name.soft for w in name.words}
+    kept = {w for w in words if w not in names}
+    return kept or set(words)
+
+
+def _stem(word: str) -> str:
+    word = NEAR_DUP_SYNONYMS.get(word, word)
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
 
 
 def jaccard(a: str, b: str) -> float:
@@ -90,6 +125,188 @@ def jaccard(a: str, b: str) -> float:
     x, y = shingles(a), shingles(b)
     union = x | y
     return len(x & y) / len(union) if union else 0.0
+
+
+def overlap(a: str, b: str) -> float:
+    """The exact overlap coefficient of two texts' shingles: shared / smaller set."""
+    x, y = shingles(a), shingles(b)
+    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
+class Name(NamedTuple):
+    """A run of capitalised words (`Bank of England`), case-folded, and its initials."""
+
+    words: tuple[str, ...]
+    initials: str
+    # A lone dictionary word that opens the text is capitalised by position only
+    # (`Floods kill`): it never contradicts, it only matches.
+    soft: bool
+
+
+class Facts(NamedTuple):
+    """What a teaser asserts beyond its wording: numbers, names, outcome words."""
+
+    numbers: frozenset[str]  # `47`, `4.75`, `2nd`, and months and weekdays
+    names: tuple[Name, ...]
+    axes: dict[str, frozenset[int]]  # see lexicon.NEAR_DUP_AXES
+
+    def to_json(self) -> list[Any]:
+        names = [[*n.words, n.initials, int(n.soft)] for n in self.names]
+        return [sorted(self.numbers), names, {k: sorted(v) for k, v in self.axes.items()}]
+
+    @classmethod
+    def from_json(cls, value: Any) -> Facts | None:
+        try:
+            numbers, names, axes = value
+            return cls(
+                frozenset(map(str, numbers)),
+                tuple(Name(tuple(n[:-2]), str(n[-2]), bool(n[-1])) for n in names),
+                {str(k): frozenset(map(int, v)) for k, v in axes.items()},
+            )
+        except (TypeError, ValueError, AttributeError, IndexError):
+            return None
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME_CONNECTORS: Final = frozenset({"of", "for", "and", "de", "do", "da", "the"})
+_EDGE = "\"'“”‘’()[],.;:!?"
+
+
+def facts(text: str) -> Facts:
+    """The numbers, names and outcome words of a text (see `same_story`)."""
+    numbers: set[str] = set()
+    names: list[Name] = []
+    axes: dict[str, set[int]] = {}
+    run: list[str] = []
+    soft = False
+    tokens = text.split()
+    # Words in capitals beside others in capitals (`5 CIVILIANS KILLED`) say nothing
+    # about which are names; a lone one is an acronym (`NATO`).
+    shouting = [t.isupper() and sum(c.isalpha() for c in t) >= 2 for t in tokens]
+    uncased = [
+        shout and ((k > 0 and shouting[k - 1]) or (k + 1 < len(tokens) and shouting[k + 1]))
+        for k, shout in enumerate(shouting)
+    ]
+
+    def close() -> None:
+        while run and run[-1] in _NAME_CONNECTORS:
+            run.pop()
+        if run:
+            words = tuple(w for w in run if w not in _NAME_CONNECTORS)
+            names.append(Name(words, "".join(w[0] for w in run), soft and len(words) == 1))
+        run.clear()
+
+    for index, raw in enumerate(tokens):
+        if raw.islower() and raw.isalpha():
+            # Most words: lower-case letters, no name, no digit, nothing around them.
+            if raw in NUMBER_WORDS:
+                numbers.add(NUMBER_WORDS[raw])
+            elif raw in CALENDAR_WORDS:
+                numbers.add(raw)
+            if run and raw in _NAME_CONNECTORS:
+                run.append(raw)
+            else:
+                close()
+            if raw in NEAR_DUP_AXES:
+                axis, value = NEAR_DUP_AXES[raw]
+                axes.setdefault(axis, set()).add(value)
+            continue
+        word = raw.strip(_EDGE)
+        if not word or word in "—–-":
+            close()
+            continue
+        low = word.casefold()
+        numbers.update(n.replace(",", "") for n in _NUMBER.findall(word))
+        if low in NUMBER_WORDS:
+            numbers.add(NUMBER_WORDS[low])
+        elif low in CALENDAR_WORDS:
+            numbers.add(low)
+        parts = [p for p in re.split(r"[-’']", word) if p]
+        capital = (
+            not uncased[index]
+            and any(p[:1].isupper() for p in parts)
+            and not any(c.isdigit() for c in word)
+        )
+        if capital and low not in TITLES and low not in TITLE_PARTS:
+            if not run:
+                soft = (
+                    index == 0
+                    and not word.isupper()
+                    and not re.search(r"['’]s?$", word)
+                    and is_english_word(word)  # `Floods kill`, not `Toyota recalls`
+                )
+            run.extend(p.casefold() for p in parts if p[:1].isupper())
+        elif run and low in _NAME_CONNECTORS:
+            run.append(low)
+        else:
+            close()
+        if not capital and low in NEAR_DUP_AXES:
+            axis, value = NEAR_DUP_AXES[low]
+            axes.setdefault(axis, set()).add(value)
+        if raw[-1:] in ",.;:!?":
+            close()
+    close()
+    axes.setdefault("negation", {-1})
+    return Facts(frozenset(numbers), tuple(names), {k: frozenset(v) for k, v in axes.items()})
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One name word, maybe inflected (`Nigeria` / `Nigerian`, `Kazakh` / `Kazakhs`)."""
+    n = min(len(a), len(b))
+    return a == b or (n >= 4 and a[: max(4, n - 1)] == b[: max(4, n - 1)])
+
+
+def _names_match(a: Name, b: Name) -> bool:
+    """`Dallas Mavericks` / `Mavericks`, `Bank of England` / `BoE`: one name.
+
+    One name's words must all be in the other (a qualifier may be added, never
+    swapped: `Bryansk Region` is not `Kursk Region`), or one is the other's initials.
+    """
+
+    def within(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+        return all(p in y or any(_same_word(p, q) for q in y) for p in x)
+
+    if within(a.words, b.words) or within(b.words, a.words):
+        return True
+    return _initials(a, b)
+
+
+def _initials(a: Name, b: Name) -> bool:
+    """`BoE` / `Bank of England`: one name of one word is the other's initials."""
+    short, other = (a, b) if len(a.words) == 1 else (b, a)
+    return len(short.words) == 1 and len(other.initials) >= 2 and short.words[0] == other.initials
+
+
+def contradicts(a: Facts, b: Facts) -> bool:
+    """Whether two teasers assert different facts: not the same story.
+
+    A number, a name or an outcome present on both sides with different values:
+    each side has a number the other lacks (`47 drones` / `63 drones`), a name the
+    other lacks (`Bryansk Region` / `Kursk Region`), or both take different values
+    on one axis (`rises` / `falls`). A fact only one side gives (a dropped date, an
+    added first name) is no contradiction. With an outcome word on both sides, the
+    first name both share must lead in both (`India beat Australia` is not
+    `Australia beat India`).
+    """
+    if (a.numbers - b.numbers) and (b.numbers - a.numbers):
+        return True
+    only_a = [n for n in a.names if not n.soft and not any(_names_match(n, m) for m in b.names)]
+    only_b = [n for n in b.names if not n.soft and not any(_names_match(n, m) for m in a.names)]
+    if only_a and only_b:
+        return True
+    if any(not (a.axes[k] & b.axes[k]) for k in a.axes.keys() & b.axes.keys()):
+        return True
+    if "outcome" in a.axes and "outcome" in b.axes:
+        shared_a = [n for n in a.names if any(_names_match(n, m) for m in b.names)]
+        shared_b = [n for n in b.names if any(_names_match(n, m) for m in a.names)]
+        if shared_a and shared_b and not _names_match(shared_a[0], shared_b[0]):
+            return True
+    return False
+
+
+def same_story(a: str, b: str, *, threshold: float) -> bool:
+    """The exact form of the index's rule: words overlap enough, and no fact differs."""
+    return overlap(a, b) >= threshold and not contradicts(facts(a), facts(b))
 
 
 class NearDuplicateIndex:
@@ -129,24 +346,30 @@ class NearDuplicateIndex:
 
     def signature(self, text: str) -> list[int]:
         """The 16-bit MinHash signature of a text: `num_perm` integers."""
+        return self._signature(shingles(text))
+
+    def _signature(self, words: set[str]) -> list[int]:
         minhash = cast(_MinHash, rensa.RMinHash(num_perm=self.num_perm, seed=SEED))
         # Sorted: the sketch does not depend on order, but a fixed order keeps
         # any future change of that visible in the determinism test.
-        minhash.update(sorted(shingles(text)))
+        minhash.update(sorted(words))
         return [value & _MASK16 for value in minhash.digest()]
 
     def check_and_add(self, teaser_id: str, text: str) -> str | None:
         """The earlier teaser of the same story, or None; then record this teaser.
 
-        A candidate must share an LSH band *and* have an estimated Jaccard of at
-        least the threshold; among several, the most similar wins.
+        A candidate must share an LSH band, have an estimated overlap of words of at
+        least the threshold, and assert no different fact (`contradicts`); among
+        several, the most similar wins.
         """
         recorded = _record_of(self.store.get(_sig_key(teaser_id)), self.num_perm)
         if recorded is not None:
             return recorded.duplicate_of or None
-        signature = self.signature(text)
+        own = facts(text)
+        words = _content(text, own)
+        signature = self._signature(words)
         keys = self._band_keys(signature)
-        best: tuple[float, str] | None = None
+        close: list[tuple[float, int, str, _Record]] = []
         seen: set[str] = set()
         # Bands in order, each bucket in the order its teasers were recorded: the
         # first candidate met with the top score wins, so ties resolve the same
@@ -159,11 +382,23 @@ class NearDuplicateIndex:
                 other = _record_of(self.store.get(_sig_key(candidate)), self.num_perm)
                 if other is None:
                     continue
-                score = _estimate(signature, other.signature)
-                if score >= self.threshold and (best is None or score > best[0]):
-                    best = (score, candidate)
-        duplicate_of = best[1] if best is not None else None
-        self.store[_sig_key(teaser_id)] = [self._next_seq, _encode(signature), duplicate_of or ""]
+                score = _overlap(_estimate(signature, other.signature), len(words), other.size)
+                if score >= self.threshold:
+                    close.append((-score, len(close), candidate, other))
+        # The facts are checked from the most similar down, so most teasers read
+        # the facts of one candidate only.
+        close.sort(key=lambda c: (c[0], c[1]))
+        duplicate_of = next(
+            (candidate for _, _, candidate, other in close if not contradicts_record(own, other)),
+            None,
+        )
+        self.store[_sig_key(teaser_id)] = [
+            self._next_seq,
+            _encode(signature),
+            duplicate_of or "",
+            own.to_json(),
+            len(words),
+        ]
         self._next_seq += 1
         self._index(teaser_id, keys)
         return duplicate_of
@@ -236,6 +471,27 @@ class _Record(NamedTuple):
     seq: int
     signature: list[int]
     duplicate_of: str
+    facts: Any  # `Facts.to_json()`, read only when a candidate is close enough; None if none
+    size: int  # shingles of the text; 0 when unknown
+
+
+def contradicts_record(own: Facts, record: _Record) -> bool:
+    """`contradicts` against a stored record; a record kept no facts contradicts nothing."""
+    if record.facts is None:
+        return False
+    other = Facts.from_json(record.facts)
+    return other is not None and contradicts(own, other)
+
+
+def _overlap(jaccard: float, size_a: int, size_b: int) -> float:
+    """The overlap coefficient from an estimated Jaccard and both set sizes.
+
+    |A & B| = J (|A| + |B|) / (1 + J); a record without its size falls back to J.
+    """
+    if not size_a or not size_b:
+        return jaccard
+    shared = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(1.0, shared / min(size_a, size_b))
 
 
 def _record_of(value: Any, num_perm: int) -> _Record | None:
@@ -244,13 +500,15 @@ def _record_of(value: Any, num_perm: int) -> _Record | None:
     A signature of another width (num_perm changed between runs) cannot be
     compared position by position; it counts as absent rather than a guess.
     """
-    if not isinstance(value, list | tuple) or len(value) != 3:
+    if not isinstance(value, list | tuple) or len(value) not in {3, 5}:
         return None
-    seq, encoded, duplicate_of = value
+    seq, encoded, duplicate_of = value[:3]
     signature = _decode(encoded)
     if len(signature) != num_perm:
         return None
-    return _Record(int(seq), signature, str(duplicate_of))
+    if len(value) == 3:
+        return _Record(int(seq), signature, str(duplicate_of), None, 0)
+    return _Record(int(seq), signature, str(duplicate_of), value[3], int(value[4]))
 
 
 def _sig_key(teaser_id: str) -> str:
@@ -268,4 +526,7 @@ def _decode(value: str | bytes) -> list[int]:
 
 def _estimate(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard: the share of permutations whose minimums agree."""
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    if len(a) != len(b):
+        raise ValueError(f"signatures of {len(a)} and {len(b)} permutations")
+    agree: int = sum(map(operator.eq, a, b))
+    return agree / len(a)

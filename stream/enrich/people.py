@@ -13,6 +13,17 @@ from typing import Final
 from stream.enrich.lexicon import SEED_PEOPLE
 
 
+def _spellings(a: str, b: str) -> bool:
+    """Two spellings of one first name (`Arthur` / `Artur`, `Sergey` / `Sergei`)."""
+    first_a, first_b = a.split()[0].casefold(), b.split()[0].casefold()
+    head = first_a[:_SHARED_PREFIX]
+    return len(head) == _SHARED_PREFIX and first_b.startswith(head)
+
+
+#: Letters two spellings of one first name share at the start.
+_SHARED_PREFIX: Final = 3
+
+
 def surname_of(full_name: str) -> str:
     """The key a surname alone is looked up by: the last word of the name."""
     return full_name.split()[-1]
@@ -22,11 +33,14 @@ class PeopleIndex:
     """Who a surname stands for: seeded with the names that dominate these feeds.
 
     `learn(full_name)` records a name seen in full, so that a later surname alone
-    links to it; the most recent full name with that surname wins, seeded people
-    are never displaced, and spellings of a seeded person fold to its canonical
-    name. `to_dict()` holds only what was learned (one entry per learned name, in
-    the order learned) and is JSON-simple; `revision` counts the changes, so a
-    caller persists it exactly when it moved.
+    links to it. A surname links only to one person: two learned people who share
+    it (`Sherrod Brown`, `Gordon Brown`) leave it standing for nobody, because the
+    most recent one is as likely wrong as right; two spellings of one name
+    (`Arthur Petrov`, `Artur Petrov`) are one person, the latest spelling kept.
+    Seeded people are never displaced, and spellings of a seeded person fold to
+    its canonical name. `to_dict()` holds only what was learned (one entry per
+    learned name, in the order learned) and is JSON-simple; `revision` counts the
+    changes, so a caller persists it exactly when it moved.
     """
 
     #: Past this many learned names the oldest are forgotten (a bound on state).
@@ -42,7 +56,11 @@ class PeopleIndex:
             for surname in surnames:
                 self._seed_surnames[surname] = name
         self._learned: dict[str, str] = {}
-        self._surnames: dict[str, str] = {}
+        self._owners: dict[str, list[str]] = {}  # surname -> the learned people of it
+        # First word -> words in the longest known name it opens (a bound for scans).
+        self._spans: dict[str, int] = {}
+        for name in self._canonical:
+            self._note_span(name)
         self.revision = 0
         for name in learned or {}:
             self.learn(name)
@@ -59,18 +77,36 @@ class PeopleIndex:
         surname = surname_of(full_name)
         if surname in self._seed_surnames:
             return full_name
-        if self._surnames.get(surname) == full_name:
-            return full_name  # already the one this surname stands for
+        owners = self._owners.setdefault(surname, [])
+        if owners and owners[-1] == full_name:
+            return full_name  # already the latest this surname was seen with
         self.revision += 1
-        self._learned.pop(full_name, None)  # re-learning makes it the most recent
+        for old in [o for o in owners if o == full_name or _spellings(o, full_name)]:
+            owners.remove(old)  # `Artur Petrov` replaces `Arthur Petrov`
+            self._learned.pop(old, None)
+        owners.append(full_name)
         self._learned[full_name] = surname
-        self._surnames[surname] = full_name
+        self._note_span(full_name)
         while len(self._learned) > self.MAX_LEARNED:
             old = next(iter(self._learned))
             old_surname = self._learned.pop(old)
-            if self._surnames.get(old_surname) == old:
-                del self._surnames[old_surname]
+            left = [o for o in self._owners.get(old_surname, ()) if o != old]
+            if left:
+                self._owners[old_surname] = left
+            else:
+                self._owners.pop(old_surname, None)
         return full_name
+
+    def _note_span(self, name: str) -> None:
+        words = name.split()
+        self._spans[words[0]] = max(self._spans.get(words[0], 1), len(words))
+
+    def span_from(self, word: str) -> int:
+        """Words in the longest known name that starts with `word` (1 if none).
+
+        Names forgotten past `MAX_LEARNED` keep their bound: it only limits a scan.
+        """
+        return self._spans.get(word, 1)
 
     def canonical(self, full_name: str) -> str | None:
         """The canonical form of a known full name or spelling, else None."""
@@ -79,12 +115,16 @@ class PeopleIndex:
         return full_name if full_name in self._learned else None
 
     def by_surname(self, surname: str) -> str | None:
-        """The full name a surname alone stands for, or None."""
-        return self._seed_surnames.get(surname) or self._surnames.get(surname)
+        """The full name a surname alone stands for, or None (unknown or shared)."""
+        seeded = self._seed_surnames.get(surname)
+        if seeded is not None:
+            return seeded
+        owners = self._owners.get(surname)
+        return owners[0] if owners and len(owners) == 1 else None
 
     def is_known_word(self, word: str) -> bool:
         """Whether a single word is a known surname (for splitting `Putin-Trump`)."""
-        return self.by_surname(word) is not None
+        return word in self._seed_surnames or word in self._owners
 
     def to_dict(self) -> dict[str, str]:
         return dict(self._learned)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from stream.enrich.enrichment import enrich_teaser
+from stream.enrich.neardup import NearDuplicateIndex
 from stream.enrich.people import PeopleIndex
 from stream.models import Enrichment
 
@@ -71,11 +72,20 @@ class Evaluation(NamedTuple):
     scores: dict[str, Score]
     disagreements: list[Disagreement]
     english_share: float  # of teasers tagged `en` (every labelled teaser is English)
+    # Of the places found whose name is labelled, the share with the labelled country.
+    country_accuracy: float
 
 
-def load_labels(path: Path) -> list[dict[str, Any]]:
+def load_labels(path: Path, split: str | None = None) -> list[dict[str, Any]]:
+    """The labelled teasers of a set, or only those of one `split` (`tune`, `held_out`)."""
     teasers: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["teasers"]
-    return teasers
+    return [t for t in teasers if split is None or t.get("split") == split]
+
+
+def load_pairs(path: Path, split: str | None = None) -> list[dict[str, Any]]:
+    """The labelled near-duplicate pairs, or only those of one `split`."""
+    pairs: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["pairs"]
+    return [p for p in pairs if split is None or p.get("split") == split]
 
 
 def evaluate(labels: list[dict[str, Any]]) -> Evaluation:
@@ -84,6 +94,7 @@ def evaluate(labels: list[dict[str, Any]]) -> Evaluation:
     scores = {field: Score() for field in FIELDS}
     errors: list[Disagreement] = []
     english = 0
+    named = right_country = 0
     for record in labels:
         got = enrich_teaser(record["headline"], record["lead"], people=people)
         english += got.language == "en"
@@ -96,7 +107,44 @@ def evaluate(labels: list[dict[str, Any]]) -> Evaluation:
             if gold != pred:
                 key = record["headline"] or record["lead"]
                 errors.append(Disagreement(key, field, gold - pred, pred - gold))
-    return Evaluation(scores, errors, english / len(labels))
+        gold_country = {p["name"].casefold(): p["country"] for p in record["places"]}
+        for place in got.entities.places:
+            if place.name.casefold() in gold_country:
+                named += 1
+                right_country += place.country == gold_country[place.name.casefold()]
+    accuracy = right_country / named if named else 1.0
+    return Evaluation(scores, errors, english / len(labels), accuracy)
+
+
+class PairScore(NamedTuple):
+    """Near-duplicate verdicts on labelled pairs: precision and recall of `same_story`."""
+
+    score: Score
+    wrong: list[dict[str, Any]]  # the pairs judged against their label
+
+    @property
+    def precision(self) -> float:
+        return self.score.precision
+
+    @property
+    def recall(self) -> float:
+        return self.score.recall
+
+
+def evaluate_pairs(pairs: list[dict[str, Any]], *, threshold: float) -> PairScore:
+    """Each pair on its own: an empty index, `a` added, `b` checked against it."""
+    score = Score()
+    wrong: list[dict[str, Any]] = []
+    for pair in pairs:
+        index = NearDuplicateIndex({}, threshold=threshold)
+        index.check_and_add("a", pair["a"])
+        flagged = index.check_and_add("b", pair["b"]) == "a"
+        score.tp += flagged and pair["same_story"]
+        score.fp += flagged and not pair["same_story"]
+        score.fn += not flagged and pair["same_story"]
+        if flagged != pair["same_story"]:
+            wrong.append(pair)
+    return PairScore(score, wrong)
 
 
 def _values(field: str, record: dict[str, Any] | Enrichment) -> set[Any]:

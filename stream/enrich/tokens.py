@@ -32,6 +32,7 @@ _LEAD_PUNCT = "\"'([{"
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+")
 _ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][A-Z0-9&-]*[A-Z0-9]|[A-Z]{2,}s")
 _NAMELIKE = re.compile(r"[^\W\d_]+(?:[-'.][^\W\d_]+)*\.?")
+_ARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ibn|bin|abu)-[A-Z][^\W\d_]+$")
 _POSSESSIVE_NAMES: Final = frozenset({"People's", "Children's", "Women's", "Workers'"})
 _TRAIL_PUNCT = "\"'.,;:!?)]}"
 
@@ -54,6 +55,27 @@ class Token:
         self.acronym = self.cap and _ACRONYM.fullmatch(text) is not None
         # A word a name could be made of: capitalised letters, not an acronym.
         self.namelike = self.cap and not self.acronym and _NAMELIKE.fullmatch(text) is not None
+        if not self.cap and _ARTICLE_NAME.match(text):
+            # `al-Sisi`, `el-Sisi`: an Arabic name keeps its lower-case article.
+            self.cap = self.namelike = True
+
+    @classmethod
+    def letters(cls, text: str, *, initial: bool) -> Token:
+        """A word of letters only (most words): its shape without regular expressions."""
+        tok = cls.__new__(cls)
+        tok.text, tok.initial = text, initial
+        tok.brk = tok.dash = tok.poss = False
+        tok.low = text.casefold()
+        tok.cap = cap = text[0].isupper()
+        # The same shapes as `_ACRONYM` for letters: `NATO`, and plurals (`UAVs`).
+        tok.acronym = (
+            cap
+            and len(text) > 1
+            and text.isascii()
+            and (text.isupper() or (len(text) > 2 and text[-1] == "s" and text[:-1].isupper()))
+        )
+        tok.namelike = cap and not tok.acronym
+        return tok
 
 
 def tokenize(text: str, people: PeopleIndex) -> list[Token]:
@@ -61,6 +83,11 @@ def tokenize(text: str, people: PeopleIndex) -> list[Token]:
     out: list[Token] = []
     initial = True
     for chunk in text.translate(_FOLD).split():
+        if chunk.isalpha():
+            # Most words: letters only, nothing around them to read.
+            out.append(Token.letters(chunk, initial=initial))
+            initial = False
+            continue
         if chunk in _DASHES:
             if out:
                 out[-1].brk = True

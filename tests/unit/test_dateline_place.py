@@ -43,6 +43,9 @@ def test_rostov_on_don_dateline_has_its_place_and_country() -> None:
         ("BOSNIA AND HERZEGOVINA", ("Bosnia and Herzegovina", "BA")),
         ("UAE", ("UAE", "AE")),
         ("NOWHERESVILLE", ("Nowheresville", None)),
+        # A state or province no city list holds: ISO 3166-2, as the entities read it.
+        ("KERALA", ("Kerala", "IN")),
+        ("RIO GRANDE DO SUL", ("Rio Grande do Sul", "BR")),
     ],
 )
 def test_dateline_place_is_spelled_as_resolved(

@@ -20,7 +20,8 @@ from stream.enrich import (
     word_count,
 )
 from stream.enrich.scoring import TARGETS, evaluate, load_labels
-from stream.models import Enrichment, Place
+from stream.enrich.tokens import Token
+from stream.models import Enrichment, Entities, Place
 
 LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "teaser_labels.json"
 
@@ -45,6 +46,14 @@ def _places(headline: str | None, lead: str | None = None) -> list[Place]:
             "Serbian director Kusturica",
         ),
         ("'Wrong when one country strangles another' — Kremlin on fuel crisis in Cuba", "Kremlin"),
+        # Issue 15: roles, bodies and outlets no word list knows.
+        ("Tax cuts will not pay for themselves — columnist", "columnist"),
+        ("Six miners still trapped after collapse — rescuers", "rescuers"),
+        ("Ruling party wins two thirds of seats — official results", "official results"),
+        (
+            "Floods in Assam displace 400,000 — disaster management authority",
+            "disaster management authority",
+        ),
     ],
 )
 def test_attribution_is_the_source_after_a_trailing_dash(headline: str, expected: str) -> None:
@@ -58,6 +67,8 @@ def test_attribution_is_the_source_after_a_trailing_dash(headline: str, expected
         '"Peace — and only peace" is the goal, Lavrov says',
         "Russia never received 20-point 'document' on Ukraine, Lavrov says",
         "Su-57 fighters delivered to Russian Aerospace Forces",
+        "Prices will fall — and that is the good news",
+        "Ten years of war — what we know",
         "",
         None,
     ],
@@ -265,7 +276,7 @@ def test_spellings_of_one_person_fold_to_the_canonical_name() -> None:
         "Vladimir Zelensky appears in the files several dozen times",
         people=PeopleIndex(),
     )
-    assert found.entities.people == ["Volodymyr Zelensky"]
+    assert found.entities.people == ["Jeffrey Epstein", "Volodymyr Zelensky"]
 
 
 def test_titles_are_not_part_of_names() -> None:
@@ -317,13 +328,25 @@ def test_people_index_round_trips_through_json() -> None:
     assert PeopleIndex.from_dict({}).by_surname("Zelensky") == "Volodymyr Zelensky"
 
 
-def test_the_most_recent_full_name_wins_but_seeds_stay() -> None:
+def test_the_latest_spelling_wins_but_seeds_stay() -> None:
     people = PeopleIndex()
     people.learn("Arthur Petrov")
     people.learn("Artur Petrov")
     people.learn("Anna Lavrov")
     assert people.by_surname("Petrov") == "Artur Petrov"
     assert people.by_surname("Lavrov") == "Sergey Lavrov"
+
+
+def test_a_surname_two_people_share_stands_for_nobody() -> None:
+    """Issue 15: `Brown` was expanded to the Brown learned last, another person."""
+    people = PeopleIndex()
+    enrich_teaser("Sherrod Brown loses Ohio Senate seat to Bernie Moreno", None, people=people)
+    assert people.by_surname("Brown") == "Sherrod Brown"
+    enrich_teaser("Gordon Brown urges debt relief for poorest countries", None, people=people)
+    later = enrich_teaser("Brown calls for global tax on billionaires", None, people=people)
+    assert later.entities.people == ["Brown"]
+    restored = PeopleIndex.from_dict(people.to_dict())
+    assert restored.by_surname("Brown") is None
 
 
 def test_revision_moves_exactly_when_the_index_changes() -> None:
@@ -412,7 +435,183 @@ def test_enrich_teaser_never_raises(headline: str | None, lead: str | None) -> N
 
 def test_labelled_set_meets_the_quality_targets() -> None:
     """Quality, not timing: F1 per field over the 201 hand-labelled sample teasers."""
-    scores, _disagreements, english = evaluate(load_labels(LABELS))
+    scores, _disagreements, english, _countries = evaluate(load_labels(LABELS))
     f1 = {field: round(score.f1, 3) for field, score in scores.items()}
     assert all(f1[field] >= target for field, target in TARGETS.items()), f1
     assert english == 1.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=1, max_size=8).filter(str.isalpha))
+def test_the_letters_fast_path_reads_a_word_as_the_full_token_does(word: str) -> None:
+    fast, full = Token.letters(word, initial=False), Token(word)
+    assert (fast.cap, fast.acronym, fast.namelike, fast.low) == (
+        full.cap,
+        full.acronym,
+        full.namelike,
+        full.low,
+    )
+
+
+# -- issue 15: news the rules were not written on -------------------------------------
+
+
+def _entities(headline: str, lead: str | None = None) -> Entities:
+    return enrich_teaser(headline, lead, people=PeopleIndex()).entities
+
+
+def test_a_lone_unknown_surname_that_speaks_is_a_person() -> None:
+    assert _entities("Sheinbaum says Mexico will not accept tariffs").people == ["Sheinbaum"]
+    assert _entities("Diplomat says talks will resume").people == []
+
+
+@pytest.mark.parametrize(
+    ("headline", "orgs"),
+    [
+        ("Typhoon Yagi kills 59 in northern Vietnam", []),
+        ("Jamaica braces for Hurricane Beryl", []),
+        ("Celtics beat Dallas Mavericks in five games", ["Dallas Mavericks"]),
+        ("Human Rights groups condemn arrests in Tunis", []),
+        ("Astronomers using Vera Rubin telescope find new comet", []),
+    ],
+)
+def test_storms_teams_causes_and_things_are_not_people(headline: str, orgs: list[str]) -> None:
+    found = _entities(headline)
+    assert found.people == []
+    assert found.organizations == orgs
+
+
+@pytest.mark.parametrize(
+    ("headline", "person"),
+    [
+        ("Egypt's Abdel Fattah al-Sisi meets king in Cairo", "Abdel Fattah al-Sisi"),
+        ("Justice Alexandre de Moraes orders suspension of X", "Alexandre de Moraes"),
+        ("Sri Lanka elects Anura Kumara Dissanayake as president", "Anura Kumara Dissanayake"),
+        ("Governor Kazuo Ueda says rates will rise", "Kazuo Ueda"),
+    ],
+)
+def test_compound_names_are_read_whole(headline: str, person: str) -> None:
+    found = _entities(headline)
+    assert found.people == [person]
+    assert all(p.name not in person for p in found.places)  # `Ueda` is a town too
+
+
+@pytest.mark.parametrize(
+    ("headline", "orgs", "places"),
+    [
+        (
+            "Reserve Bank of India holds key rate at 6.5%",
+            ["Reserve Bank of India"],
+            [],
+        ),
+        ("Bank of Japan raises rates", ["Bank of Japan"], []),
+        ("Council on Foreign Relations names new president", ["Council on Foreign Relations"], []),
+        ("Kenya Airways returns to profit", ["Kenya Airways"], []),
+        ("Air India orders 100 Airbus planes", ["Air India", "Airbus"], []),
+        ("Vietnam's VinFast to build plant", ["VinFast"], [Place(name="Vietnam", country="VN")]),
+        ("Banco Santander S.A. posts record profit", ["Banco Santander S.A."], []),
+        (
+            "Rapid Support Forces seize town in Darfur",
+            ["Rapid Support Forces"],
+            [],
+        ),
+        # A state body keeps its country (the sample rule): `US Treasury`.
+        (
+            "US Treasury extends licence",
+            ["US Treasury"],
+            [Place(name="United States", country="US")],
+        ),
+    ],
+)
+def test_organisations_by_their_full_name_and_no_country_inside_a_name(
+    headline: str, orgs: list[str], places: list[Place]
+) -> None:
+    found = _entities(headline)
+    assert found.organizations == orgs
+    assert found.places == places
+
+
+@pytest.mark.parametrize(
+    ("headline", "lead", "expected"),
+    [
+        (  # a Spanish city beside Madrid is Spain's, not Venezuela's
+            "Floods in Valencia kill 200 — regional government",
+            "Officials in Madrid promised aid",
+            Place(name="Valencia", country="ES"),
+        ),
+        (
+            "Protests in Valencia",
+            "President Nicolas Maduro said in Caracas",
+            Place(name="Valencia", country="VE"),
+        ),
+        (
+            "Georgia Governor Brian Kemp signs election law",
+            None,
+            Place(name="Georgia", country="US"),
+        ),
+        ("Georgia and Armenia sign border deal", None, Place(name="Georgia", country="GE")),
+        (
+            "Floods in Punjab province kill 30 as rains hit Lahore",
+            None,
+            Place(name="Punjab", country="PK"),
+        ),
+        ("Floods in Punjab kill 30 near Amritsar", None, Place(name="Punjab", country="IN")),
+        (
+            "VinFast to build plant in India's Tamil Nadu",
+            None,
+            Place(name="Tamil Nadu", country="IN"),
+        ),
+        (
+            "Rwanda denies sending troops into eastern Congo",
+            None,
+            Place(name="Democratic Republic of the Congo", country="CD"),
+        ),
+    ],
+)
+def test_namesakes_are_chosen_by_context(headline: str, lead: str | None, expected: Place) -> None:
+    assert expected in _places(headline, lead)
+
+
+@pytest.mark.parametrize(
+    ("headline", "not_a_place"),
+    [
+        ("Sherrod Brown loses Senate seat to Bernie Moreno", "Moreno"),
+        ("Nigeria's Super Eagles appoint Finidi George as head coach", "George"),
+        ("Barcelona president Joan Laporta rules out sale", "Barcelona"),
+    ],
+)
+def test_surnames_and_clubs_are_not_places(headline: str, not_a_place: str) -> None:
+    assert not_a_place not in {p.name for p in _places(headline)}
+
+
+@pytest.mark.parametrize(
+    ("headline", "country"),
+    [
+        ("Philippine President Ferdinand Marcos Jr. orders probe", "PH"),
+        ("Chinese coast guard fires water cannon at fishing boat", "CN"),
+        ("Island will not be provoked by Chinese drills, Taipei says", "CN"),
+        ("Argentine economy minister announces end of currency controls", "AR"),
+    ],
+)
+def test_nationality_words_beyond_russia_and_ukraine(headline: str, country: str) -> None:
+    assert country in {p.country for p in _places(headline)}
+
+
+def test_a_cartel_leader_is_no_state() -> None:
+    assert _places("Mexican cartel leader arrested in Texas") == [Place(name="Texas", country="US")]
+
+
+@pytest.mark.parametrize(
+    ("headline", "orgs"),
+    [
+        ("Glencore in talks to buy stake in copper mines", ["Glencore"]),
+        ("Petrobras raises diesel price by 6%", ["Petrobras"]),
+        ("Floods in Assam displace 400,000 people", []),
+        ("Drought kills cattle in Karachi", []),
+        ("Gunmen kill 40 villagers", []),
+    ],
+)
+def test_a_text_opening_with_a_name_no_dictionary_has_names_a_body(
+    headline: str, orgs: list[str]
+) -> None:
+    assert _entities(headline).organizations == orgs
