@@ -88,17 +88,37 @@ def changelog_specs(settings: Settings) -> list[TopicSpec]:
     ]
 
 
+def attempts_topic(settings: Settings) -> str:
+    """Failed attempts of poison pages (`stream.poison`), keyed by page position."""
+    return f"{settings.app_id}-page-attempts"
+
+
+def state_specs(settings: Settings) -> list[TopicSpec]:
+    """The worker's own state topics: its tables' changelogs and the attempt counts."""
+    return [
+        *changelog_specs(settings),
+        # Partition p holds the attempts of pages.raw partition p (modulo its count), so
+        # a worker reads one small partition when a page fails, and nothing otherwise.
+        TopicSpec(
+            attempts_topic(settings),
+            settings.partitions,
+            "state: failed attempts of pages a stage raised on (poison pages)",
+            _COMPACTED,
+        ),
+    ]
+
+
 async def ensure_topics(
     settings: Settings, bootstrap_servers: str, *, changelogs: bool = False
 ) -> list[str]:
-    """Create the missing topics (with `changelogs`, the tables' too); returns the
+    """Create the missing topics (with `changelogs`, the worker's state topics too); returns the
     names it created, once the cluster's metadata lists all their partitions."""
     admin = AIOKafkaAdminClient(
         **client_kwargs(settings, bootstrap_servers), client_id=f"{settings.app_id}-admin"
     )
     await admin.start()
     try:
-        specs = topic_specs(settings) + (changelog_specs(settings) if changelogs else [])
+        specs = topic_specs(settings) + (state_specs(settings) if changelogs else [])
         existing = set(await admin.list_topics())
         missing = [spec for spec in specs if spec.name not in existing]
         if not missing:
