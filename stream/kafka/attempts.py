@@ -74,8 +74,12 @@ class KafkaAttempts:
 
     async def failures(self, message: InputMessage) -> int:
         tp = self._partition(message)
+        # "earliest" and an explicit seek: on Apache Kafka, `seek_to_beginning` right
+        # after `assign` lost to the reset to "latest" that `assign` had started.
         consumer = AIOKafkaConsumer(
-            **client_kwargs(self.settings, self.bootstrap_servers), enable_auto_commit=False
+            **client_kwargs(self.settings, self.bootstrap_servers),
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
         )
         try:
             await consumer.start()
@@ -85,7 +89,7 @@ class KafkaAttempts:
                 # Tansu under-reports the end of a partition written in batches.
                 reported = cast(Mapping[Any, int], {tp: end})
                 end = (await true_end_offsets(consumer, reported))[tp]
-            await consumer.seek_to_beginning(tp)
+            consumer.seek(tp, (await consumer.beginning_offsets([tp]))[tp])
             records: list[tuple[bytes | None, bytes | None]] = []
             deadline = time.monotonic() + READ_TIMEOUT_S
             while await consumer.position(tp) < end:

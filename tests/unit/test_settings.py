@@ -64,3 +64,14 @@ def test_exactly_once_is_refused_with_the_reason_and_what_to_use(
     assert "use at_least_once" in message
     monkeypatch.setenv("STREAM_PROCESSING_GUARANTEE", "at_least_once")
     assert Settings().processing_guarantee == "at_least_once"
+
+
+def test_the_test_fault_hook_is_off_unless_a_long_marker_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STREAM_TEST_FAULT_MARKER", "")
+    assert Settings().test_fault_marker is None
+    monkeypatch.delenv("STREAM_TEST_FAULT_MARKER")
+    assert Settings().test_fault_marker is None
+    with pytest.raises(ValidationError, match="at least 8 characters"):
+        Settings(test_fault_marker="<p>")

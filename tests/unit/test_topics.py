@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stream.kafka.topics import changelog_specs
+from stream.kafka.topics import changelog_specs, state_specs
 from stream.kafka.worker import Worker
 from stream.settings import Settings
 
@@ -40,3 +40,13 @@ def test_changelog_specs_name_and_size_the_changelogs_faust_gives_the_tables(
         spec.config == {"cleanup.policy": "compact"} for spec in changelog_specs(worker.settings)
     )
     assert all(t.changelog_topic.compacting for t in tables)
+
+
+def test_the_attempt_counts_have_a_compacted_topic_partitioned_like_the_pages(
+    worker: Worker,
+) -> None:
+    specs = {spec.name: spec for spec in state_specs(worker.settings)}
+
+    attempts = specs["my-app-page-attempts"]
+    assert (attempts.partitions, attempts.config) == (3, {"cleanup.policy": "compact"})
+    assert set(specs) - {attempts.name} == {s.name for s in changelog_specs(worker.settings)}
