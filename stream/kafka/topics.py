@@ -108,17 +108,34 @@ def state_specs(settings: Settings) -> list[TopicSpec]:
     ]
 
 
+def replay_log_spec(settings: Settings) -> TopicSpec:
+    """The dead letters `stream dlq replay` has replayed, by id (`stream.dlq`)."""
+    return TopicSpec(
+        f"{settings.app_id}-dlq-replays",
+        1,
+        "state: ids of the dead letters replayed to the pages topic",
+        _COMPACTED,
+    )
+
+
 async def ensure_topics(
     settings: Settings, bootstrap_servers: str, *, changelogs: bool = False
 ) -> list[str]:
     """Create the missing topics (with `changelogs`, the worker's state topics too); returns the
     names it created, once the cluster's metadata lists all their partitions."""
+    specs = topic_specs(settings) + (state_specs(settings) if changelogs else [])
+    return await ensure_specs(settings, bootstrap_servers, specs)
+
+
+async def ensure_specs(
+    settings: Settings, bootstrap_servers: str, specs: list[TopicSpec]
+) -> list[str]:
+    """Create those of `specs` that are missing, as `ensure_topics` does."""
     admin = AIOKafkaAdminClient(
         **client_kwargs(settings, bootstrap_servers), client_id=f"{settings.app_id}-admin"
     )
     await admin.start()
     try:
-        specs = topic_specs(settings) + (state_specs(settings) if changelogs else [])
         existing = set(await admin.list_topics())
         missing = [spec for spec in specs if spec.name not in existing]
         if not missing:
