@@ -193,8 +193,8 @@ async def replay(
 def command(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.bootstrap_servers:
         raise StreamError(
-            "stream dlq needs a running cluster: set STREAM_BOOTSTRAP_SERVERS "
-            "(an embedded broker started just for it would be empty)"
+            "no cluster to read the dead letters from: set STREAM_BOOTSTRAP_SERVERS to the "
+            "cluster the workers use (an embedded broker started just for this would be empty)"
         )
     bootstrap = settings.bootstrap_servers
     if args.dlq_command == "list":

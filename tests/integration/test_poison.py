@@ -9,24 +9,21 @@ pipeline makes it, and the last worker goes on running.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from stream.intake import InputMessage
 from stream.kafka.exits import EXIT_DELIVERY_FAILED
 from stream.kafka.topics import attempts_topic
-from stream.pipeline import Pipeline
 from stream.settings import Settings
-from stream.testing.feed import crawl_feed
 from stream.testing.workers import WorkerProcess
 from tests.integration.kafka_helpers import (
+    feed_with_marker,
     prepare,
     produce,
     read_topic,
-    values,
+    read_values,
+    reference_outputs,
     wait_for,
 )
 
@@ -35,41 +32,21 @@ pytestmark = pytest.mark.integration
 MARKER = "poison-marker-7d41c0"
 PAGES = 40
 POISON_AT = 17
-FEED: dict[str, int] = {"window": 30, "new_per_page": 2, "sites": 2}
-Message = tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]
-
-
-def feed_with_poison() -> tuple[list[Message], Message]:
-    pages = list(crawl_feed(PAGES, **FEED))
-    poisoned = dataclasses.replace(pages[POISON_AT], body=f"{pages[POISON_AT].body}\n{MARKER}\n")
-    messages: list[Message] = [p.message() for p in pages]
-    messages[POISON_AT] = poisoned.message()
-    return messages, messages[POISON_AT]
-
-
-def expected_outputs(settings: Settings, messages: list[Message]) -> Any:
-    reference = Pipeline(settings)
-    for key, value, headers in messages:
-        reference.feed(InputMessage(value=value, key=key, headers=tuple(headers)))
-    return reference.outputs
-
-
-def read(settings: Settings, topic: str) -> list[dict[str, Any]]:
-    return values(asyncio.run(read_topic(settings, topic)))
 
 
 def test_a_poison_page_becomes_an_internal_error_dead_letter_and_the_rest_flows(
     settings: Settings, tmp_path: Path
 ) -> None:
-    messages, poison = feed_with_poison()
+    messages = feed_with_marker(PAGES, at=POISON_AT, marker=MARKER)
+    poison = messages[POISON_AT]
     others = [m for m in messages if m is not poison]
-    expected = expected_outputs(settings, others)
+    expected = reference_outputs(settings, others)
     prepare(settings)
     asyncio.run(produce(settings, messages))
 
     def done() -> bool:
-        dead = read(settings, settings.topic_dlq)
-        articles = {a["page_id"] for a in read(settings, settings.topic_articles)}
+        dead = read_values(settings, settings.topic_dlq)
+        articles = {a["page_id"] for a in read_values(settings, settings.topic_articles)}
         return bool(dead) and articles >= {a.page_id for a in expected.articles}
 
     exit_codes: list[int] = []
@@ -96,7 +73,7 @@ def test_a_poison_page_becomes_an_internal_error_dead_letter_and_the_rest_flows(
         assert exit_codes == [EXIT_DELIVERY_FAILED] * (settings.poison_attempts - 1), log
         assert worker.process.poll() is None, f"the last worker stopped\n{log}"
 
-        (letter,) = read(settings, settings.topic_dlq)
+        (letter,) = read_values(settings, settings.topic_dlq)
         key, value, _ = poison
         assert letter["reason"] == "internal_error"
         assert letter["detail"].startswith(
@@ -110,10 +87,10 @@ def test_a_poison_page_becomes_an_internal_error_dead_letter_and_the_rest_flows(
         attempts = asyncio.run(read_topic(settings, attempts_topic(settings)))
         assert [r.value for r in attempts] == [b"1", b"2"]
 
-        articles = read(settings, settings.topic_articles)
+        articles = read_values(settings, settings.topic_articles)
         by_id = {(a["page_id"], a["headline"], tuple(a["teaser_ids"])) for a in articles}
         assert by_id == {(a.page_id, a.headline, tuple(a.teaser_ids)) for a in expected.articles}
-        teaser_ids = {t["teaser_id"] for t in read(settings, settings.topic_teasers)}
+        teaser_ids = {t["teaser_id"] for t in read_values(settings, settings.topic_teasers)}
         assert teaser_ids == {t.teaser_id for t in expected.teasers}
         samples = worker.metrics()
         assert samples['stream_poison_pages_total{stage="parse"}'] == 1.0

@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from stream import codec, dlq
+from stream.cli import main
 from stream.cli.dlq import describe, list_json, render_table
 from stream.errors import ConfigError, EmptyInput, InternalError, NoArticle, StreamError
 from stream.intake import InputMessage, dead_letter
@@ -210,3 +211,29 @@ def test_the_replay_line_says_what_was_published_and_what_was_skipped() -> None:
         "would replay 1 dead letter(s) to pages.raw (internal_error: 1); skipped 1 already "
         "replayed, 0 without a whole value to replay; nothing published (--dry-run)"
     )
+
+
+def test_without_a_cluster_the_command_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("STREAM_BOOTSTRAP_SERVERS", raising=False)
+
+    code = main(["dlq", "list"])
+
+    assert (code, capsys.readouterr().err) == (
+        1,
+        "stream dlq: no cluster to read the dead letters from: set STREAM_BOOTSTRAP_SERVERS to "
+        "the cluster the workers use (an embedded broker started just for this would be empty)\n",
+    )
+
+
+def test_a_bad_since_is_one_line_before_anything_is_read(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STREAM_BOOTSTRAP_SERVERS", "127.0.0.1:1")
+
+    code = main(["dlq", "replay", "--since", "yesterday"])
+
+    err = capsys.readouterr().err
+    assert (code, err.count("\n")) == (1, 1)
+    assert err.startswith("stream dlq: --since 'yesterday' is neither a time")
