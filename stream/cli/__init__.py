@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(module="dlq")
 
+    p = sub.add_parser("status", help="the consumer group: members, partitions, lag, readiness")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of tables")
+    p.set_defaults(module="status")
+
     p = sub.add_parser("demo", help="the whole pipeline on the bundled pages, then a summary")
     p.add_argument("--keep-running", action="store_true", help="keep the worker up until Ctrl-C")
     p.set_defaults(module="demo")

@@ -20,6 +20,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from stream import dlq
+from stream.cli.table import format_table
 from stream.cli.tail import read_all
 from stream.errors import ConfigError, StreamError
 from stream.kafka.connection import client_kwargs
@@ -71,15 +72,7 @@ def render_table(summaries: list[dlq.Summary], *, topic: str, invalid: int) -> s
         )
         for s in summaries
     ]
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    numeric = {1, 2}
-    lines = [
-        "  ".join(
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ).rstrip()
-        for row in (header, *rows)
-    ]
+    lines = format_table([header, *rows], numeric={1, 2})
     total = sum(s.count for s in summaries)
     failed = sum(s.failed_replays for s in summaries)
     footer = f"{total} dead letter(s) on {topic} (first/last: partition@offset, failed at)"

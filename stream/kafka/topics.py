@@ -105,7 +105,19 @@ def state_specs(settings: Settings) -> list[TopicSpec]:
             "state: failed attempts of pages a stage raised on (poison pages)",
             _COMPACTED,
         ),
+        workers_spec(settings),
     ]
+
+
+def workers_spec(settings: Settings) -> TopicSpec:
+    """Where each worker announces its web address when it starts, for `stream status`
+    (the group's own metadata carries none on Tansu)."""
+    return TopicSpec(
+        f"{settings.app_id}-workers",
+        1,
+        "state: the web address of each worker, by address (stream status)",
+        _COMPACTED,
+    )
 
 
 def replay_log_spec(settings: Settings) -> TopicSpec:

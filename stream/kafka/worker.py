@@ -22,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
 import time
 from collections.abc import AsyncIterable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -40,7 +42,7 @@ from stream.intake import InputMessage
 from stream.kafka import connection, exits, watch
 from stream.kafka.attempts import AttemptStore, KafkaAttempts, MemoryAttempts
 from stream.kafka.delivery import DeliveryGuard
-from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE, attempts_topic
+from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE, attempts_topic, workers_spec
 from stream.kafka.web import Endpoints
 from stream.metrics import Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
@@ -397,6 +399,7 @@ class Worker:
             "fresh": self._topic(app, s.topic_fresh, partitions=1),
             "unique": self._topic(app, s.topic_teasers),
             "attempts": self._topic(app, attempts_topic(s)),
+            "workers": self._topic(app, workers_spec(s).name, partitions=1),
         }
 
     def _wire(self, app: faust.App, topics: dict[str, Any]) -> None:
@@ -406,6 +409,12 @@ class Worker:
         app.agent(topics["fresh"], name="fresh")(agents.fresh)
         app.timer(LAG_INTERVAL_S)(self.report_lag)
         app.task(self.watch_broker)
+        workers = topics["workers"]
+
+        async def announce() -> None:
+            await self.announce(workers)
+
+        app.task(announce)
 
     # -- state upkeep ---------------------------------------------------------------
 
@@ -431,6 +440,29 @@ class Worker:
                 continue
             lag = max(0, highwater - (committed or 0))
             self.metrics.set_lag(tp.topic, tp.partition, lag)
+
+    # -- announcement -------------------------------------------------------------
+
+    @property
+    def web_url(self) -> str:
+        """Where this worker's endpoints are reached: on a wildcard address, by host name."""
+        s = self.settings
+        host = socket.gethostname() if s.web_host in ("", "0.0.0.0", "::") else s.web_host
+        return f"http://{host}:{s.web_port}"
+
+    async def announce(self, workers: Sink) -> None:
+        """Say where this worker's /readyz is, once at start, for `stream status`."""
+        record = {
+            "url": self.web_url,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": _now().isoformat(),
+        }
+        try:
+            ack = await workers.send(key=self.web_url.encode(), value=codec.dumps_obj(record))
+            await ack
+        except Exception as error:  # status is a convenience: never a reason to stop
+            log.warning("could not announce this worker for stream status: %r", error)
 
     # -- liveness -------------------------------------------------------------------
 
@@ -515,6 +547,8 @@ class Worker:
             "recovered": recovered,
             "rebalancing": bool(app.rebalancing),
             "broker_reachable": self.broker_watch.reachable,
+            # How `stream status` matches this worker to a member of the group.
+            "member_id": state.member_id(app),
         }
 
 

@@ -42,11 +42,14 @@ def test_changelog_specs_name_and_size_the_changelogs_faust_gives_the_tables(
     assert all(t.changelog_topic.compacting for t in tables)
 
 
-def test_the_attempt_counts_have_a_compacted_topic_partitioned_like_the_pages(
+def test_the_state_topics_are_the_changelogs_the_attempt_counts_and_the_workers(
     worker: Worker,
 ) -> None:
     specs = {spec.name: spec for spec in state_specs(worker.settings)}
 
     attempts = specs["my-app-page-attempts"]
     assert (attempts.partitions, attempts.config) == (3, {"cleanup.policy": "compact"})
-    assert set(specs) - {attempts.name} == {s.name for s in changelog_specs(worker.settings)}
+    workers = specs["my-app-workers"]
+    assert (workers.partitions, workers.config) == (1, {"cleanup.policy": "compact"})
+    changelogs = {s.name for s in changelog_specs(worker.settings)}
+    assert set(specs) - {attempts.name, workers.name} == changelogs
