@@ -12,7 +12,6 @@ after a stage has raised: a page that does not fail costs nothing here.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Mapping
 from typing import Any, Protocol, cast
 
@@ -73,6 +72,16 @@ class KafkaAttempts:
         )
 
     async def failures(self, message: InputMessage) -> int:
+        try:
+            return await asyncio.wait_for(self._read(message), READ_TIMEOUT_S)
+        except TimeoutError:
+            tp = self._partition(message)
+            raise StreamError(
+                f"could not read the attempt counts on {tp.topic}[{tp.partition}] within "
+                f"{READ_TIMEOUT_S:.0f} s"
+            ) from None
+
+    async def _read(self, message: InputMessage) -> int:
         tp = self._partition(message)
         # "earliest" and an explicit seek: on Apache Kafka, `seek_to_beginning` right
         # after `assign` lost to the reset to "latest" that `assign` had started.
@@ -91,13 +100,7 @@ class KafkaAttempts:
                 end = (await true_end_offsets(consumer, reported))[tp]
             consumer.seek(tp, (await consumer.beginning_offsets([tp]))[tp])
             records: list[tuple[bytes | None, bytes | None]] = []
-            deadline = time.monotonic() + READ_TIMEOUT_S
             while await consumer.position(tp) < end:
-                if time.monotonic() > deadline:
-                    raise StreamError(
-                        f"could not read {tp.topic}[{tp.partition}] to its end ({end}) within "
-                        f"{READ_TIMEOUT_S:.0f} s"
-                    )
                 batch = await consumer.getmany(tp, timeout_ms=500)
                 records.extend((r.key, r.value) for r in batch.get(tp, []))
             return poison.failures_in(records, _key(message))

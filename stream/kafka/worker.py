@@ -172,13 +172,13 @@ class Agents:
         the page is read again), or, at `STREAM_POISON_ATTEMPTS`, its dead letter."""
         limit = self.settings.poison_attempts
         where = f"{message.topic}[{message.partition}]@{message.offset}"
+        log.error("stage %s raised on %s: %r; counting its attempts", stage, where, error)
         failed = 1 + (await self.attempts.failures(message) if limit > 1 else 0)
         if poison.decide(failed, limit) is poison.Verdict.RETRY:
             await self.attempts.record(message, failed)
             log.error(
-                "stage %s raised on %s (attempt %d of %d, STREAM_POISON_ATTEMPTS); after %d "
-                "it becomes an internal_error dead letter",
-                stage,
+                "%s: attempt %d of %d (STREAM_POISON_ATTEMPTS) failed; after %d it becomes an "
+                "internal_error dead letter",
                 where,
                 failed,
                 limit,
