@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser(
-        "run", help="run a worker (embedded broker when no cluster is set)"
+        "run", help="run a worker (on the local broker, started if need be, when no cluster is set)"
     ).set_defaults(module="run")
 
     p = sub.add_parser("produce", help="publish files or folders of pages to pages.raw")
@@ -56,8 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enrich", action="store_true", help="fill each teaser's enrichment")
     p.set_defaults(module="parse")
 
-    p = sub.add_parser("broker", help="run only the embedded broker")
-    p.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")
+    p = sub.add_parser("broker", help="run only the local embedded broker")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port to listen on (default: STREAM_LOCAL_BROKER_PORT, where every command looks)",
+    )
     p.set_defaults(module="broker")
 
     p = sub.add_parser("schema", help="write the JSON Schema of every record and asyncapi.yaml")

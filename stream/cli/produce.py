@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from stream.cli.cluster import cluster
+from stream.cli.cluster import find_kafka
 from stream.cli.page_files import PageFile, collect_pages
 from stream.intake import encode_page
 from stream.kafka.connection import client_kwargs
@@ -98,21 +98,25 @@ async def produce_pages(
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:
-    from stream.kafka.topics import ensure_topics
-
     files = collect_pages(args.paths)
-    with cluster(settings) as bootstrap:
-        asyncio.run(ensure_topics(settings, bootstrap))
-        report = asyncio.run(
-            produce_pages(
-                settings,
-                bootstrap,
-                files,
-                raw=args.raw,
-                repeat=args.repeat,
-                url_base=args.url_base,
-                progress=not args.quiet,
-            )
-        )
+    report = asyncio.run(_produce(settings, args, files))
     print(report.summary(), file=sys.stderr)
     return 0
+
+
+async def _produce(
+    settings: Settings, args: argparse.Namespace, files: list[PageFile]
+) -> ProduceReport:
+    from stream.kafka.topics import ensure_topics
+
+    bootstrap = await find_kafka(settings, "publish to")
+    await ensure_topics(settings, bootstrap)
+    return await produce_pages(
+        settings,
+        bootstrap,
+        files,
+        raw=args.raw,
+        repeat=args.repeat,
+        url_base=args.url_base,
+        progress=not args.quiet,
+    )

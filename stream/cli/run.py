@@ -1,4 +1,4 @@
-"""`stream run`: one worker of the consumer group (with an embedded broker if no cluster is set)."""
+"""`stream run`: one worker of the consumer group (on the local broker if no cluster is set)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,11 @@ log = logging.getLogger("stream")
 def command(settings: Settings, args: argparse.Namespace) -> int:
     import faust
 
+    from stream.enrich import preload
+    from stream.kafka.flavour import tuned_for_broker
     from stream.kafka.topics import ensure_topics
     from stream.kafka.watch import wait_for_kafka
     from stream.kafka.worker import create_app
-
-    settings = settings.for_broker()
-    from stream.enrich import preload
 
     # The gazetteer takes ~1 s to build: before the loop runs, not on the first
     # teaser, where it would stall heartbeats.
@@ -35,6 +34,8 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
         loop.run_until_complete(
             wait_for_kafka(settings, bootstrap, give_up_after_s=settings.broker_wait_s)
         )
+        # Tansu's workarounds by what answers there, whoever started it.
+        settings = loop.run_until_complete(tuned_for_broker(settings, bootstrap))
         loop.run_until_complete(ensure_topics(settings, bootstrap, changelogs=True))
         # A fatal exit skips `with`: the embedded broker (its own session) would outlive us.
         app = create_app(

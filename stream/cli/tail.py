@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from stream.errors import StreamError
+from stream.cli.cluster import find_kafka
 from stream.kafka.connection import client_kwargs
 from stream.kafka.topics import partitions_of
 from stream.settings import Settings
@@ -77,12 +77,11 @@ async def tail(
                 if idle_timeout is not None:
                     break
                 continue
-            for records in batches.values():
-                for record in records:
-                    out.write(render(record).decode() + "\n")
-                    count += 1
-                    if limit is not None and count >= limit:
-                        break
+            records = [record for batch in batches.values() for record in batch]
+            # `-n N` prints N records, even when one fetch brought more.
+            for record in records[: None if limit is None else limit - count]:
+                out.write(render(record).decode() + "\n")
+                count += 1
             out.flush()
         return count
     finally:
@@ -115,22 +114,20 @@ async def read_all(
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:
-
-    if not settings.bootstrap_servers:
-        raise StreamError(
-            "stream tail needs a running cluster: set STREAM_BOOTSTRAP_SERVERS "
-            "(an embedded broker started just for tail would be empty)"
-        )
-    count = asyncio.run(
-        tail(
-            settings,
-            settings.bootstrap_servers,
-            args.topic,
-            from_beginning=args.from_beginning,
-            limit=args.n,
-            idle_timeout=args.timeout,
-            out=sys.stdout,
-        )
-    )
+    count = asyncio.run(_tail(settings, args))
     print(f"{count} record(s) from {args.topic}", file=sys.stderr)
     return 0
+
+
+async def _tail(settings: Settings, args: argparse.Namespace) -> int:
+    # An embedded broker started just for tail would be empty: only a running one counts.
+    bootstrap = await find_kafka(settings, "tail")
+    return await tail(
+        settings,
+        bootstrap,
+        args.topic,
+        from_beginning=args.from_beginning,
+        limit=args.n,
+        idle_timeout=args.timeout,
+        out=sys.stdout,
+    )

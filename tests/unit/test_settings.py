@@ -41,14 +41,23 @@ def test_as_environment_round_trips_through_a_child_process_environment(
     assert Settings() == original
 
 
-def test_for_broker_adjusts_to_the_embedded_broker_only_where_left_automatic() -> None:
-    embedded = Settings().for_broker()
-    assert (embedded.verify_end_offsets, embedded.fetch_max_wait_ms) == (True, 10)
-    cluster = Settings(bootstrap_servers="kafka:9092").for_broker()
-    assert (cluster.verify_end_offsets, cluster.fetch_max_wait_ms) == (False, 500)
-    chosen = Settings(verify_end_offsets=False, fetch_max_wait_ms=100).for_broker()
+def test_for_broker_applies_tansus_workarounds_only_where_left_automatic() -> None:
+    tansu = Settings().for_broker(tansu=True)
+    assert (tansu.verify_end_offsets, tansu.fetch_max_wait_ms) == (True, 10)
+    # What answers decides, not whether a cluster is configured.
+    pointed = Settings(bootstrap_servers="127.0.0.1:19192").for_broker(tansu=True)
+    assert (pointed.verify_end_offsets, pointed.fetch_max_wait_ms) == (True, 10)
+    kafka = Settings(bootstrap_servers="kafka:9092").for_broker(tansu=False)
+    assert (kafka.verify_end_offsets, kafka.fetch_max_wait_ms) == (False, 500)
+    chosen = Settings(verify_end_offsets=False, fetch_max_wait_ms=100).for_broker(tansu=True)
     assert (chosen.verify_end_offsets, chosen.fetch_max_wait_ms) == (False, 100)
-    assert embedded.for_broker() == embedded
+    assert tansu.for_broker(tansu=False) == tansu
+
+
+def test_the_local_broker_is_on_loopback_at_its_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().local_broker == "127.0.0.1:19192"
+    monkeypatch.setenv("STREAM_LOCAL_BROKER_PORT", "29999")
+    assert Settings().local_broker == "127.0.0.1:29999"
 
 
 def test_exactly_once_is_refused_with_the_reason_and_what_to_use(
