@@ -24,7 +24,8 @@ def test_produce_and_tail_refuse_in_one_line_when_no_local_broker_runs(tmp_path:
         assert done.returncode == 1, done
         message = one_line(done)
         assert f"no local broker answers at 127.0.0.1:{port}" in message
-        assert "`stream broker`" in message and "`stream run`" in message
+        assert "`stream broker`" in message
+        assert "`stream run`" in message
         assert done.stdout == ""
     # Nothing was left listening: the refusal started no broker of its own.
     assert stream("produce", str(SAMPLE_000), env=env).returncode == 1

