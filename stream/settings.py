@@ -8,9 +8,13 @@ This is the only module that reads the environment. Everything else receives a
 
 from __future__ import annotations
 
-from typing import Literal
+import types
+import typing
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+import annotated_types
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Tansu and Apache Kafka both default to ~1 MiB per message; a page above this cannot
@@ -191,3 +195,55 @@ class Settings(BaseSettings):
     def local_broker(self) -> str:
         """The local broker's address: where every command looks when no cluster is set."""
         return f"127.0.0.1:{self.local_broker_port}"
+
+
+def invalid_settings_message(error: ValidationError) -> str:
+    """pydantic's refusal of the environment as one line a person can act on: each
+    bad `STREAM_*` variable, the value it had (never a secret's) and what is allowed."""
+    problems = []
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else ""
+        field = Settings.model_fields.get(name)
+        variable = f"STREAM_{name.upper()}" if name else "STREAM_*"
+        if field is None:
+            problems.append(f"{variable}: {item['msg']}")
+            continue
+        secret = SecretStr in _types_of(field.annotation)
+        shown = "(hidden)" if secret else repr(item.get("input"))
+        if item["type"] == "value_error":  # one of our own validators: its sentence
+            allowed = str(item["ctx"]["error"])
+        else:
+            allowed = f"must be {_allowed(field)}"
+        problems.append(f"{variable}={shown}: {allowed}")
+    return "invalid setting: " + "; ".join(problems)
+
+
+def _types_of(annotation: Any) -> list[Any]:
+    """The types of an annotation, `X | None` unpacked (None left out)."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return [t for t in typing.get_args(annotation) if t is not type(None)]
+    return [annotation]
+
+
+_KIND = {int: "an integer", float: "a number", bool: "true or false", str: "text"}
+_BOUNDS = {
+    annotated_types.Ge: (">=", "ge"),
+    annotated_types.Gt: (">", "gt"),
+    annotated_types.Le: ("<=", "le"),
+    annotated_types.Lt: ("<", "lt"),
+}
+
+
+def _allowed(field: FieldInfo) -> str:
+    """What a field accepts, in words: `an integer >= 1`, `one of 'A', 'B'`."""
+    (kind, *_) = _types_of(field.annotation) or [str]
+    if typing.get_origin(kind) is Literal:
+        return "one of " + ", ".join(repr(v) for v in typing.get_args(kind))
+    words = _KIND.get(kind, getattr(kind, "__name__", str(kind)))
+    bounds = [
+        f"{sign} {getattr(bound, attribute)}"
+        for bound in field.metadata
+        for cls, (sign, attribute) in _BOUNDS.items()
+        if isinstance(bound, cls)
+    ]
+    return " ".join([words, " and ".join(bounds)]) if bounds else words

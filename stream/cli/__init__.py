@@ -14,9 +14,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from stream import __version__
 from stream.errors import BrokerRefused, StreamError
-from stream.settings import Settings
+from stream.settings import Settings, invalid_settings_message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,8 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
-    except Exception as exc:  # pydantic's ValidationError names the variable and the problem
-        print(f"stream: invalid STREAM_* setting: {exc}", file=sys.stderr)
+    except ValidationError as invalid:
+        print(f"stream {args.command}: {invalid_settings_message(invalid)}", file=sys.stderr)
         return 2
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

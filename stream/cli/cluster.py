@@ -14,12 +14,14 @@ not-ready, then exits with code 75).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Awaitable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
-from stream.errors import BrokerError, ConfigError
+from stream.errors import BrokerError, BrokerUnreachable, ConfigError
 from stream.kafka.embedded import metadata_brokers
 from stream.settings import Settings
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from stream.kafka.embedded import EmbeddedBroker
 
 log = logging.getLogger("stream")
+
+T = TypeVar("T")
 
 # A local broker answers Metadata in milliseconds; one that takes longer is not one.
 LOCAL_ANSWER_TIMEOUT_S = 1.0
@@ -66,6 +70,65 @@ async def find_kafka(settings: Settings, command: str) -> str:
     if not local_broker_answers(settings):
         raise no_local_broker(settings, command)
     return settings.local_broker
+
+
+def _where_to_look(settings: Settings) -> str:
+    if settings.bootstrap_servers:
+        return "check STREAM_BOOTSTRAP_SERVERS and that the cluster is up"
+    return (
+        "is the process that started the local broker (stream run or stream broker) still running?"
+    )
+
+
+async def while_reachable(settings: Settings, bootstrap_servers: str, work: Awaitable[T]) -> T:
+    """`work`'s result, unless Kafka stops answering for STREAM_COMMAND_WAIT_S first:
+    then `work` is cancelled and one line says so (a BrokerError).
+
+    aiokafka's clients retry a lost broker forever, ten ERROR lines a second, so a
+    command a person typed would hang in a flood; the broker probe counts the loss
+    instead, one line per attempt, and aiokafka's own lines are held back meanwhile
+    (unless -v: DEBUG shows everything).
+    """
+    from stream.kafka.watch import PROBE_INTERVAL_S, BrokerWatch, probe
+
+    task = asyncio.ensure_future(work)
+    watch = BrokerWatch(
+        address=bootstrap_servers,
+        exit_after_s=settings.command_wait_s,
+        exit_setting="STREAM_COMMAND_WAIT_S",
+    )
+    clients = logging.getLogger("aiokafka")
+    level = clients.level
+    if clients.getEffectiveLevel() > logging.DEBUG:
+        clients.setLevel(logging.CRITICAL)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=PROBE_INTERVAL_S)
+            if done:
+                return task.result()
+            try:
+                await probe(settings, bootstrap_servers)
+            except BrokerUnreachable as unreachable:
+                now = time.monotonic()
+                watch.failed(now, unreachable.detail)
+                if watch.expired(now):
+                    raise BrokerError(
+                        f"lost Kafka at {bootstrap_servers}: no answer for "
+                        f"{watch.lost_for(now):.0f} s (STREAM_COMMAND_WAIT_S), "
+                        f"{watch.failed_probes} attempts; last error: {unreachable.detail}; "
+                        f"{_where_to_look(settings)}"
+                    ) from None
+                log.warning("%s; retrying", watch.reason(now))
+                continue
+            lost_for = watch.succeeded(time.monotonic())
+            if lost_for is not None:
+                log.info("Kafka at %s answers again after %.1f s", bootstrap_servers, lost_for)
+    finally:
+        clients.setLevel(level)
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 @contextlib.contextmanager

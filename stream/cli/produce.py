@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from stream.cli.cluster import find_kafka
+from stream.cli.cluster import find_kafka, while_reachable
 from stream.cli.page_files import PageFile, collect_pages
 from stream.intake import encode_page
 from stream.kafka.connection import client_kwargs
@@ -111,12 +111,16 @@ async def _produce(
 
     bootstrap = await find_kafka(settings, "publish to")
     await ensure_topics(settings, bootstrap)
-    return await produce_pages(
+    return await while_reachable(
         settings,
         bootstrap,
-        files,
-        raw=args.raw,
-        repeat=args.repeat,
-        url_base=args.url_base,
-        progress=not args.quiet,
+        produce_pages(
+            settings,
+            bootstrap,
+            files,
+            raw=args.raw,
+            repeat=args.repeat,
+            url_base=args.url_base,
+            progress=not args.quiet,
+        ),
     )

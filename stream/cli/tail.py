@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from stream.cli.cluster import find_kafka
+from stream.cli.cluster import find_kafka, while_reachable
 from stream.kafka.connection import client_kwargs
 from stream.kafka.topics import partitions_of
 from stream.settings import Settings
@@ -122,12 +122,16 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
 async def _tail(settings: Settings, args: argparse.Namespace) -> int:
     # An embedded broker started just for tail would be empty: only a running one counts.
     bootstrap = await find_kafka(settings, "tail")
-    return await tail(
+    return await while_reachable(
         settings,
         bootstrap,
-        args.topic,
-        from_beginning=args.from_beginning,
-        limit=args.n,
-        idle_timeout=args.timeout,
-        out=sys.stdout,
+        tail(
+            settings,
+            bootstrap,
+            args.topic,
+            from_beginning=args.from_beginning,
+            limit=args.n,
+            idle_timeout=args.timeout,
+            out=sys.stdout,
+        ),
     )

@@ -142,6 +142,8 @@ class BrokerWatch:
 
     address: str
     exit_after_s: float
+    # The setting that `exit_after_s` came from, named in `reason`.
+    exit_setting: str = "STREAM_BROKER_LOST_EXIT_S"
     lost_since: float | None = None
     last_error: str = ""
     failed_probes: int = 0
@@ -174,5 +176,5 @@ class BrokerWatch:
         return (
             f"Kafka at {self.address} unreachable for {self.lost_for(now):.1f} s "
             f"({self.failed_probes} failed probes; exits after {self.exit_after_s:.0f} s, "
-            f"STREAM_BROKER_LOST_EXIT_S): {self.last_error}"
+            f"{self.exit_setting}): {self.last_error}"
         )
