@@ -98,11 +98,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        refused = _refusal_behind(settings, exc)
-        if refused is None:
-            raise
-        print(f"stream {args.command}: {refused.detail}", file=sys.stderr)
-        return refused.exit_code
+        known = _refusal_behind(settings, exc) or _kafka_failure(exc)
+        if known is None:
+            raise  # a bug of ours: the traceback is what a report needs
+        print(f"stream {args.command}: {known.detail}", file=sys.stderr)
+        return known.exit_code
+
+
+def _kafka_failure(error: Exception) -> StreamError | None:
+    """An error of the Kafka client (a send that failed or timed out), as one line.
+
+    Only when aiokafka was loaded: `stream parse` never imports it.
+    """
+    kafka_errors = sys.modules.get("aiokafka.errors")
+    if kafka_errors is None or not isinstance(error, kafka_errors.KafkaError | TimeoutError):
+        return None
+    name, text = type(error).__name__, str(error)
+    # aiokafka's errors print their own class name first; others do not.
+    what = text if text.startswith(name) else f"{name}: {text}" if text else name
+    return StreamError(
+        f"Kafka failed ({what}): check the cluster (or the terminal that runs the local "
+        "broker) and run the command again"
+    )
 
 
 def _refusal_behind(settings: Settings, error: Exception) -> BrokerRefused | None:
