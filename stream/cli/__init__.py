@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", action="store_true", help="raw bodies with headers, not JSON envelopes")
     p.add_argument("--repeat", type=int, default=1, help="publish everything N times")
     p.add_argument("--url-base", help="give each page the URL <base>/<file name>")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar (none unless on a terminal)"
+    )
     p.set_defaults(module="produce")
 
     p = sub.add_parser("tail", help="print a topic as JSON lines")
@@ -49,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=int, default=None, help="stop after N records")
     p.add_argument(
         "--timeout", type=float, default=None, help="stop after S seconds without records"
+    )
+    p.add_argument(
+        "--pretty", action="store_true", help="for people: where each record came from, indented"
     )
     p.set_defaults(module="tail")
 

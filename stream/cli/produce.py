@@ -121,6 +121,7 @@ async def _produce(
             raw=args.raw,
             repeat=args.repeat,
             url_base=args.url_base,
-            progress=not args.quiet,
+            # A bar redraws itself with carriage returns: only for a person at a terminal.
+            progress=not args.quiet and sys.stderr.isatty(),
         ),
     )

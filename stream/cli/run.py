@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import sys
 
 from stream.cli.cluster import cluster_and_broker
 from stream.settings import Settings
@@ -44,6 +45,10 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
         worker = faust.Worker(
             app, loop=loop, loglevel=settings.log_level.lower(), quiet=True, redirect_stdouts=False
         )
+        if not sys.stdout.isatty():
+            # faust's start-up spinner writes cursor codes (ESC[?25l) whatever stdout
+            # is: `stream demo > demo.log` had them in the file.
+            worker.spinner = None
         log.info(
             "worker starting: broker %s, metrics at http://%s:%d/metrics",
             bootstrap,

@@ -46,6 +46,23 @@ def render(record: Any) -> bytes:
     )
 
 
+# SGR codes: dim for the line that says where a record came from, reset after it.
+_DIM, _RESET = "\x1b[2m", "\x1b[0m"
+
+
+def render_pretty(record: Any, *, colour: bool) -> str:
+    """A record for people: a line saying where it came from (dimmed when `colour`),
+    then its JSON indented; a blank line between records."""
+    where = (
+        f"-- {record.topic}[{record.partition}]@{record.offset}"
+        f" key={record.key.decode('utf-8', 'replace') if record.key else None}"
+    )
+    if colour:
+        where = f"{_DIM}{where}{_RESET}"
+    body = orjson.dumps(orjson.loads(render(record)), option=orjson.OPT_INDENT_2).decode()
+    return f"{where}\n{body}\n"
+
+
 async def tail(
     settings: Settings,
     bootstrap_servers: str,
@@ -55,6 +72,7 @@ async def tail(
     limit: int | None = None,
     idle_timeout: float | None = None,
     out: TextIO,
+    pretty: bool = False,
 ) -> int:
     consumer = AIOKafkaConsumer(
         **client_kwargs(settings, bootstrap_servers),
@@ -80,7 +98,10 @@ async def tail(
             records = [record for batch in batches.values() for record in batch]
             # `-n N` prints N records, even when one fetch brought more.
             for record in records[: None if limit is None else limit - count]:
-                out.write(render(record).decode() + "\n")
+                if pretty:
+                    out.write(render_pretty(record, colour=out.isatty()) + "\n")
+                else:
+                    out.write(render(record).decode() + "\n")
                 count += 1
             out.flush()
         return count
@@ -133,5 +154,6 @@ async def _tail(settings: Settings, args: argparse.Namespace) -> int:
             limit=args.n,
             idle_timeout=args.timeout,
             out=sys.stdout,
+            pretty=args.pretty,
         ),
     )
