@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import logging
 import sys
 from typing import Any, TextIO
 
@@ -19,6 +20,8 @@ from stream.cli.cluster import find_kafka, while_reachable
 from stream.kafka.connection import client_kwargs
 from stream.kafka.topics import partitions_of
 from stream.settings import Settings
+
+log = logging.getLogger("stream")
 
 
 def render(record: Any) -> bytes:
@@ -88,6 +91,16 @@ async def tail(
             await consumer.seek_to_beginning()
         else:
             await consumer.seek_to_end()
+        # Seeks are lazy: asking each position makes "from the end" mean now, before
+        # the line below tells a person (or a script) that tail is listening.
+        for assigned in consumer.assignment():
+            await consumer.position(assigned)
+        log.info(
+            "tailing %s (%d partitions) from the %s; Ctrl-C stops",
+            topic,
+            len(partitions),
+            "beginning" if from_beginning else "end",
+        )
         count = 0
         while limit is None or count < limit:
             batches = await consumer.getmany(timeout_ms=int((idle_timeout or 3600) * 1000))
