@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import signal
 
-from stream.cli.cluster import local_broker_answers
-from stream.errors import ConfigError
+from stream.cli.cluster import local_broker_answers, start_failure
+from stream.errors import BrokerError, ConfigError
 from stream.settings import Settings
 
 
@@ -24,7 +24,12 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
             f"a broker already answers at {settings.local_broker}: every command uses it "
             "as it is; to run a second one, give it another port (--port N)"
         )
-    with EmbeddedBroker(port=port) as broker:
+    broker = EmbeddedBroker(port=port)
+    try:
+        broker.start()
+    except BrokerError as error:
+        raise start_failure(error, broker.bootstrap_servers) from None
+    with broker:
         found = (
             "stream run, produce and tail find it with no setting"
             if port == settings.local_broker_port

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING, TypeVar
@@ -34,6 +35,8 @@ T = TypeVar("T")
 
 # A local broker answers Metadata in milliseconds; one that takes longer is not one.
 LOCAL_ANSWER_TIMEOUT_S = 1.0
+# Terminal colour codes, as Tansu's log writes them.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def local_broker_answers(settings: Settings) -> bool:
@@ -51,6 +54,19 @@ def no_local_broker(settings: Settings, command: str) -> ConfigError:
         f"answers at {settings.local_broker}; start one in another terminal with "
         "`stream broker` (or `stream run`, which starts it), or set STREAM_BOOTSTRAP_SERVERS"
     )
+
+
+def start_failure(error: BrokerError, address: str) -> BrokerError:
+    """Why the local broker did not start, in one line: Tansu's log tail is several
+    lines of colour codes and a Rust panic."""
+    if "Address in use" in error.detail or "AddrInUse" in error.detail:
+        return BrokerError(
+            f"cannot start the local broker at {address}: the port is taken by a program "
+            "that does not answer as Kafka; stop it, or choose another port with "
+            "STREAM_LOCAL_BROKER_PORT (the same for every command)"
+        )
+    flat = " ".join(_ANSI.sub("", error.detail).split())
+    return BrokerError(f"cannot start the local broker at {address}: {flat}")
 
 
 async def find_kafka(settings: Settings, command: str) -> str:
@@ -148,10 +164,10 @@ def cluster_and_broker(settings: Settings) -> Iterator[tuple[str, EmbeddedBroker
     broker = EmbeddedBroker(port=settings.local_broker_port)
     try:
         broker.start()
-    except BrokerError:
+    except BrokerError as error:
         # Another `stream run` started at the same moment may have taken the port first.
         if not local_broker_answers(settings):
-            raise
+            raise start_failure(error, address) from None
         log.info("no STREAM_BOOTSTRAP_SERVERS set: joining the local broker at %s", address)
         yield address, None
         return

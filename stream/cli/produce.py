@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 
 from stream.cli.cluster import find_kafka, while_reachable
-from stream.cli.page_files import PageFile, collect_pages
+from stream.cli.page_files import PageFile, collect_pages, read_page
 from stream.intake import encode_page
 from stream.kafka.connection import client_kwargs
 from stream.settings import Settings
@@ -73,7 +73,7 @@ async def produce_pages(
         started = time.perf_counter()
         total_bytes = 0
         pending = []
-        bodies = [(f, f.path.read_bytes()) for f in files]
+        bodies = [(f, read_page(f)) for f in files]
         with tqdm(total=len(bodies) * repeat, unit="page", disable=not progress) as bar:
             for _ in range(repeat):
                 for page, body in bodies:

@@ -9,6 +9,7 @@ login is `test_security_kafka.py`'s (exit 78).
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,18 @@ def _printed_a_page(tail: ChildProcess, env: dict[str, str]) -> bool:
     assert produced.returncode == 0, produced.stderr
     assert tail.log_path is not None
     return '"body":' in tail.log_path.read_text()
+
+
+@pytest.mark.parametrize("command", ["run", "broker"])
+def test_a_local_broker_port_taken_by_another_program_is_one_line(command: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = stream(command, env=user_env(local_broker_port=port, web_port=free_port()))
+    assert done.returncode == 1
+    assert final_line(done.stderr, command) == (
+        f"stream {command}: cannot start the local broker at 127.0.0.1:{port}: the port is "
+        "taken by a program that does not answer as Kafka; stop it, or choose another port "
+        "with STREAM_LOCAL_BROKER_PORT (the same for every command)"
+    )
