@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 
 from stream.kafka.embedded import free_port
+from stream.kafka.exits import EXIT_BROKER_LOST
+from stream.settings import Settings
+from stream.testing.workers import WorkerProcess
 from tests.conftest import SAMPLE_000, SAMPLE_002
 from tests.integration.cli_helpers import one_line, start_broker, stream, user_env
 
@@ -54,3 +57,26 @@ def test_produce_and_tail_use_the_broker_that_stream_broker_runs(tmp_path: Path)
         assert broker.stop() == 0, broker.log()
     # It stopped with its owner: produce refuses again instead of starting one.
     assert stream("produce", str(SAMPLE_000), env=env).returncode == 1
+
+
+def test_a_worker_that_joined_sees_the_broker_lost_when_its_owner_exits(tmp_path: Path) -> None:
+    """The process that started the local broker owns it: when that worker stops, the
+    broker stops with it, and the worker that joined reports Kafka lost and exits
+    with code 75 (a supervisor's restart), as it would on any cluster."""
+    settings = Settings(local_broker_port=free_port(), broker_lost_exit_s=3)
+    owner = WorkerProcess.start(settings, tmp_path, "owner")
+    joined: WorkerProcess | None = None
+    try:
+        owner.wait_ready(60)
+        owner.wait_log("started the local broker at")
+        joined = WorkerProcess.start(settings, tmp_path, "joined")
+        joined.wait_ready(60)
+        joined.wait_log(f"joining the local broker at {settings.local_broker}")
+        assert owner.stop() == 0, owner.log()
+        assert joined.process.wait(60) == EXIT_BROKER_LOST, joined.log()
+    finally:
+        if joined is not None:
+            joined.stop(strict=False)
+        owner.stop(strict=False)
+    assert f"exiting: Kafka at {settings.local_broker} unreachable" in joined.log()
+    assert "Traceback" not in joined.log()
