@@ -122,6 +122,15 @@ class Settings(BaseSettings):
     # that re-publishing a dead letter can never exceed the broker's message limit.
     max_dead_letter_value_bytes: int = Field(default=512_000, gt=0)
 
+    # A page our own code raises on (a bug, not bad input) is tried this many times,
+    # the worker restarting in between (exit 70), then becomes a dead letter with
+    # reason `internal_error` so that its partition goes on. The count is kept in
+    # Kafka (`<app id>-page-attempts`), so it survives the restarts.
+    poison_attempts: int = Field(default=3, ge=1, le=100)
+    # Tests only: a page whose value contains this text raises in the parse stage
+    # (`stream.testing.faults`). Unset, as in production, nothing is checked at all.
+    test_fault_marker: str | None = Field(default=None, min_length=8)
+
     # -- Enrichment --------------------------------------------------------------
     near_duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
 
@@ -148,7 +157,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("bootstrap_servers")
+    @field_validator("bootstrap_servers", "test_fault_marker", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         # `STREAM_BOOTSTRAP_SERVERS=` in a compose file means "not configured".

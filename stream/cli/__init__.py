@@ -76,6 +76,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
     p.set_defaults(module="schema")
 
+    p = sub.add_parser("dlq", help="dead letters: summarise them, or replay them to pages.raw")
+    actions = p.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
+    q = actions.add_parser("list", help="dead letters by reason: counts, first and last, a sample")
+    q.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    q = actions.add_parser("replay", help="publish dead letters' original pages to pages.raw again")
+    q.add_argument("--reason", help="only dead letters of this reason (e.g. internal_error)")
+    q.add_argument("--since", help="only those that failed since: a time or an age (90m, 2d)")
+    q.add_argument(
+        "--dry-run", action="store_true", help="list what would be replayed, publish nothing"
+    )
+    p.set_defaults(module="dlq")
+
+    p = sub.add_parser("status", help="the consumer group: members, partitions, lag, readiness")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of tables")
+    p.set_defaults(module="status")
+
     p = sub.add_parser("demo", help="the whole pipeline on the bundled pages, then a summary")
     p.add_argument("--keep-running", action="store_true", help="keep the worker up until Ctrl-C")
     p.set_defaults(module="demo")

@@ -133,3 +133,14 @@ def test_a_secret_in_a_bad_setting_is_not_shown() -> None:
     message = invalid_settings_message(refused.value)
     assert "12345" not in message
     assert message.startswith("invalid setting: STREAM_SASL_PASSWORD=(hidden): must be")
+
+
+def test_the_test_fault_hook_is_off_unless_a_long_marker_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STREAM_TEST_FAULT_MARKER", "")
+    assert Settings().test_fault_marker is None
+    monkeypatch.delenv("STREAM_TEST_FAULT_MARKER")
+    assert Settings().test_fault_marker is None
+    with pytest.raises(ValidationError, match="at least 8 characters"):
+        Settings(test_fault_marker="<p>")
