@@ -20,9 +20,10 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from stream import dlq
+from stream.cli.cluster import find_kafka, while_reachable
 from stream.cli.table import format_table
 from stream.cli.tail import read_all
-from stream.errors import ConfigError, StreamError
+from stream.errors import ConfigError
 from stream.kafka.connection import client_kwargs
 from stream.kafka.topics import ensure_specs, replay_log_spec
 from stream.settings import Settings
@@ -184,17 +185,23 @@ async def replay(
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.bootstrap_servers:
-        raise StreamError(
-            "no cluster to read the dead letters from: set STREAM_BOOTSTRAP_SERVERS to the "
-            "cluster the workers use (an embedded broker started just for this would be empty)"
-        )
-    bootstrap = settings.bootstrap_servers
+    # Parsed before Kafka is asked, so a bad --since fails at once.
+    given = getattr(args, "since", None)  # replay only
+    since = dlq.parse_since(given, dt.datetime.now(dt.UTC)) if given else None
+    return asyncio.run(_dlq(settings, args, since))
+
+
+async def _dlq(settings: Settings, args: argparse.Namespace, since: dt.datetime | None) -> int:
+    # The cluster the workers use, or the local broker they share; never one started
+    # just for this (it would be empty).
+    bootstrap = await find_kafka(settings, "read the dead letters of")
     if args.dlq_command == "list":
-        asyncio.run(list_dead_letters(settings, bootstrap, as_json=args.json, out=sys.stdout))
+        work = list_dead_letters(settings, bootstrap, as_json=args.json, out=sys.stdout)
+        await while_reachable(settings, bootstrap, work)
         return 0
-    since = dlq.parse_since(args.since, dt.datetime.now(dt.UTC)) if args.since else None
-    asyncio.run(
+    await while_reachable(
+        settings,
+        bootstrap,
         replay(
             settings,
             bootstrap,
@@ -202,6 +209,6 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
             since=since,
             dry_run=args.dry_run,
             out=sys.stdout,
-        )
+        ),
     )
     return 0

@@ -21,10 +21,12 @@ from typing import TextIO
 import orjson
 
 from stream import status
+from stream.cli.cluster import find_kafka, while_reachable
 from stream.cli.table import format_table
 from stream.cli.tail import read_all
-from stream.errors import ConfigError, StreamError
+from stream.errors import ConfigError
 from stream.kafka import group
+from stream.kafka.flavour import tuned_for_broker
 from stream.kafka.topics import partitions_of, workers_spec
 from stream.settings import Settings
 
@@ -68,7 +70,8 @@ async def gather(settings: Settings, bootstrap: str) -> status.Report:
     workers = await asyncio.gather(*(asyncio.to_thread(_readyz, url) for url in urls))
     sources = [settings.topic_pages, settings.topic_sightings, settings.topic_fresh]
     tps = [(topic, p) for topic in sources for p in await partitions_of(settings, bootstrap, topic)]
-    read_true_end = bool(settings.for_broker().verify_end_offsets)
+    # Tansu under-reports end offsets: read the true end there (asked of the broker).
+    read_true_end = bool((await tuned_for_broker(settings, bootstrap)).verify_end_offsets)
     committed, beginning, end = await group.offsets(
         settings, bootstrap, tps, read_true_end=read_true_end
     )
@@ -120,11 +123,12 @@ def show(report: status.Report, *, as_json: bool, out: TextIO) -> None:
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.bootstrap_servers:
-        raise StreamError(
-            "no cluster to ask about the workers: set STREAM_BOOTSTRAP_SERVERS to the "
-            "cluster the workers use"
-        )
-    report = asyncio.run(gather(settings, settings.bootstrap_servers))
+    report = asyncio.run(_status(settings))
     show(report, as_json=args.json, out=sys.stdout)
     return 0
+
+
+async def _status(settings: Settings) -> status.Report:
+    # The cluster the workers use, or the local broker they share.
+    bootstrap = await find_kafka(settings, "ask about the group")
+    return await while_reachable(settings, bootstrap, gather(settings, bootstrap))

@@ -291,7 +291,9 @@ class Worker:
         registry: CollectorRegistry | None = None,
         on_fatal: Callable[[], None] | None = None,
     ) -> None:
-        self.settings = settings.for_broker()
+        # `stream run` has chosen by asking the broker (stream.kafka.flavour); what is
+        # left unset here (a Worker built in-process) follows the local broker, Tansu.
+        self.settings = settings.for_broker(tansu=settings.uses_embedded_broker)
         self.registry = registry or CollectorRegistry()
         self.metrics = Metrics(self.registry)
         self.bootstrap_servers = bootstrap_servers

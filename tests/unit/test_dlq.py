@@ -12,6 +12,7 @@ from stream.cli import main
 from stream.cli.dlq import describe, list_json, render_table
 from stream.errors import ConfigError, EmptyInput, InternalError, NoArticle, StreamError
 from stream.intake import InputMessage, dead_letter
+from stream.kafka.embedded import free_port
 from stream.models import DeadLetter
 
 T0 = dt.datetime(2026, 2, 11, 8, 0, tzinfo=dt.UTC)
@@ -213,17 +214,20 @@ def test_the_replay_line_says_what_was_published_and_what_was_skipped() -> None:
     )
 
 
-def test_without_a_cluster_the_command_says_so_in_one_line(
+def test_without_a_cluster_or_local_broker_the_command_says_so_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("STREAM_BOOTSTRAP_SERVERS", raising=False)
+    port = free_port()  # nothing listens there
+    monkeypatch.setenv("STREAM_LOCAL_BROKER_PORT", str(port))
 
     code = main(["dlq", "list"])
 
     assert (code, capsys.readouterr().err) == (
-        1,
-        "stream dlq: no cluster to read the dead letters from: set STREAM_BOOTSTRAP_SERVERS to "
-        "the cluster the workers use (an embedded broker started just for this would be empty)\n",
+        ConfigError.exit_code,
+        "stream dlq: no Kafka to read the dead letters of: STREAM_BOOTSTRAP_SERVERS is not set "
+        f"and no local broker answers at 127.0.0.1:{port}; start one in another terminal with "
+        "`stream broker` (or `stream run`, which starts it), or set STREAM_BOOTSTRAP_SERVERS\n",
     )
 
 
