@@ -58,12 +58,17 @@ def test_a_poison_page_becomes_an_internal_error_dead_letter_and_the_rest_flows(
             settings, tmp_path, f"worker-{start}", test_fault_marker=MARKER
         )
         logs.append(worker)
-        wait_for(
-            lambda w=worker: w.process.poll() is not None or done(),
-            timeout=120,
-            interval=1.0,
-            message="the worker exits or finishes\n" + worker.log(),
-        )
+        try:
+            wait_for(
+                lambda w=worker: w.process.poll() is not None or done(),
+                timeout=120,
+                interval=1.0,
+                message="the worker exits or finishes",
+            )
+        except AssertionError as timeout:
+            # Stopped here, or its Popen outlives the test and fails the next one.
+            worker.stop(strict=False)
+            raise AssertionError(f"{timeout}\n{worker.log()}") from None
         if worker.process.poll() is None:
             break
         exit_codes.append(worker.process.returncode)
