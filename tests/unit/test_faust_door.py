@@ -113,6 +113,59 @@ def test_consumer_members_the_hold_relies_on_exist(worker: Worker) -> None:
     assert inspect.iscoroutinefunction(base.on_partitions_assigned)
 
 
+def test_faust_fetches_with_its_live_active_set_which_aiokafka_reads_empty_as_all() -> None:
+    """What `_ConsumerThread._fetch_records` guards against: faust passes the set it
+    keeps mutating (not a copy) to the consumer thread's fetch, and aiokafka's fetcher
+    returns every partition's records when that set is empty."""
+    waiting = inspect.getsource(faust_consumer.Consumer._wait_next_records)
+    _in_order(
+        waiting,
+        "active_partitions = self._get_active_partitions()",
+        "active_partitions=active_partitions",
+    )
+    assert "self._active_partitions" in inspect.getsource(
+        faust_consumer.Consumer._get_active_partitions
+    )
+    fetch = inspect.getsource(driver.AIOKafkaConsumerThread._fetch_records)
+    _in_order(fetch, "fetcher.fetched_records(", "active_partitions,")
+    fetched = inspect.getsource(aiokafka.consumer.fetcher.Fetcher.fetched_records)
+    assert "if partitions and tp not in partitions:" in fetched
+    assert list(inspect.signature(driver.AIOKafkaConsumerThread._fetch_records).parameters) == [
+        "self",
+        "consumer",
+        "active_partitions",
+        "timeout",
+        "max_records",
+    ]
+
+
+def test_a_fetch_takes_a_snapshot_of_the_active_set_and_none_when_it_is_empty(
+    worker: Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Any] = []
+
+    async def fetched(
+        self: Any,
+        consumer: Any,
+        active: Any,
+        timeout: Any = None,  # noqa: ASYNC109  (faust's signature)
+        max_records: Any = None,
+    ) -> dict[TP, list[int]]:
+        calls.append(active)
+        active.clear()  # what the event loop may do while the fetch waits
+        return {TP("t", 0): [1]}
+
+    monkeypatch.setattr(driver.AIOKafkaConsumerThread, "_fetch_records", fetched)
+    thread: Any = worker.app.consumer._thread
+    live = {TP("t", 0), TP("t", 1)}
+
+    assert asyncio.run(thread._fetch_records(None, live, timeout=1.0)) == {TP("t", 0): [1]}
+    assert live == {TP("t", 0), TP("t", 1)}, "the fetch must not share faust's live set"
+    assert calls == [set()]  # the snapshot it got, cleared by the stand-in above
+    assert asyncio.run(thread._fetch_records(None, set(), timeout=1.0)) == {}
+    assert len(calls) == 1, "an empty active set must not reach aiokafka"
+
+
 def test_faust_pauses_nothing_new_before_it_activates_an_assignment() -> None:
     """`hold_new_streams` adds to the paused set before faust's `on_partitions_assigned`
     runs, which must keep (intersect with the assignment), not clear, that set."""
