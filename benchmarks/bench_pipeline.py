@@ -1,6 +1,7 @@
 """Throughput, latency, stage cost and dedup memory of the whole pipeline (issue 7).
 
-One run, one embedded broker (Tansu), fresh topics and consumer group per
+One run, one broker (the embedded Tansu, or with `--broker kafka` one Apache Kafka
+node as the integration fixtures start it), fresh topics and consumer group per
 measurement, the same synthetic crawl feed (`stream.testing.feed.crawl_feed`: a sliding
 "latest news" window, a few new teasers per page) for (a), (b) and the scale-out:
 
@@ -70,6 +71,7 @@ from stream.kafka.topics import ensure_topics, partitions_of
 from stream.metrics import parse_exposition
 from stream.models import TeaserBatch
 from stream.settings import Settings
+from stream.testing.apache_kafka import ApacheKafka, missing_reason
 from stream.testing.feed import FeedPage, crawl_feed, distinct_teasers
 from stream.testing.workers import READY_TIMEOUT_S, WorkerProcess, worker_env
 
@@ -93,6 +95,7 @@ STOP_TIMEOUT_S = 30.0
 FETCH_BYTES = 4_194_304
 
 Message = tuple[bytes | None, bytes, list[tuple[str, bytes]]]
+Broker = EmbeddedBroker | ApacheKafka
 
 
 class HarnessError(Exception):
@@ -162,12 +165,13 @@ class Options:
     partitions: int
     fetch_max_wait_ms: int
     store: str
+    broker: str
     timeout_s: float
     log_dir: Path
     profile_dir: Path | None
 
 
-def fresh_settings(broker: EmbeddedBroker, label: str, options: Options) -> Settings:
+def fresh_settings(broker: Broker, label: str, options: Options) -> Settings:
     """Settings with topic names and a group no other measurement has used."""
     run = f"bench-{label}-{uuid.uuid4().hex[:6]}"
     # faust creates the data folder but not its parents.
@@ -181,8 +185,9 @@ def fresh_settings(broker: EmbeddedBroker, label: str, options: Options) -> Sett
         bootstrap_servers=broker.bootstrap_servers,
         app_id=run,
         partitions=options.partitions,
-        # What `stream run` does for the embedded broker; this broker is one too.
-        verify_end_offsets=True,
+        # What `stream run` does for the embedded broker (Settings.for_broker); Apache
+        # Kafka reports true end offsets.
+        verify_end_offsets=options.broker == "tansu",
         fetch_max_wait_ms=options.fetch_max_wait_ms,
         store=options.store,
         data_dir=str(options.log_dir / run / "state"),
@@ -202,7 +207,18 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def broker_pid(broker: EmbeddedBroker) -> int | None:
+def start_broker(kind: str) -> Broker:
+    """The broker every measurement of one run shares: Tansu, or one Apache Kafka node
+    started as the integration fixtures start it."""
+    if kind == "kafka":
+        reason = missing_reason()
+        if reason is not None:
+            raise HarnessError(f"--broker kafka: {reason}")
+        return ApacheKafka()
+    return EmbeddedBroker()
+
+
+def broker_pid(broker: Broker) -> int | None:
     # The broker's CPU is half the story on Tansu.
     return broker.pid
 
@@ -647,7 +663,7 @@ def rate_of(pages: int, run: Drive) -> float | None:
 
 
 def measure_passthrough(
-    broker: EmbeddedBroker, feed: Feed, options: Options, profiler: Profiler
+    broker: Broker, feed: Feed, options: Options, profiler: Profiler
 ) -> dict[str, Any]:
     settings = fresh_settings(broker, "a", options)
     asyncio.run(ensure_topics(settings, broker.bootstrap_servers))
@@ -668,7 +684,7 @@ def measure_passthrough(
 
 
 def measure_pipeline(
-    broker: EmbeddedBroker,
+    broker: Broker,
     feed: Feed,
     options: Options,
     profiler: Profiler,
@@ -1032,7 +1048,8 @@ def render_table(report: dict[str, Any]) -> str:
     s, m = report["settings"], report["machine"]
     lines.append("")
     lines.append(
-        f"settings: {s['pages']} pages ({s['unique_teasers']} distinct teasers, window {WINDOW}, "
+        f"settings: broker {s['broker']}, {s['pages']} pages "
+        f"({s['unique_teasers']} distinct teasers, window {WINDOW}, "
         f"{NEW_PER_PAGE} new per page, {SITES} sites), {s['partitions']} partitions, "
         f"fetch_max_wait_ms={s['fetch_max_wait_ms']}, worker store {s['store']}, "
         f"latency phase {s['latency_s']:.0f} s, dedup memory at {s['teasers']:,} ids"
@@ -1073,8 +1090,8 @@ def run(options: Options) -> dict[str, Any]:
     progress = Progress()
     feed = Feed.build(options.pages)
     profiler = Profiler(options.profile_dir)
-    progress(f"feed of {options.pages} pages built; starting the embedded broker")
-    with EmbeddedBroker() as broker:
+    progress(f"feed of {options.pages} pages built; starting the broker ({options.broker})")
+    with start_broker(options.broker) as broker:
         a = measure_passthrough(broker, feed, options, profiler)
         progress(f"(a) pass-through: {a['pages_per_s'] or 0:.0f} pages/s")
         b, one, c = measure_pipeline(broker, feed, options, profiler, label="b", latency=True)
@@ -1100,6 +1117,7 @@ def run(options: Options) -> dict[str, Any]:
             "partitions": options.partitions,
             "fetch_max_wait_ms": options.fetch_max_wait_ms,
             "store": options.store,
+            "broker": options.broker,
             "latency_s": options.latency_s,
             "teasers": options.teasers,
             "stage_pages": min(options.stage_pages, options.pages),
@@ -1163,10 +1181,15 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser.add_argument("--teasers", type=int, help="distinct ids for the dedup memory figure")
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument(
+        "--broker",
+        choices=("tansu", "kafka"),
+        default="tansu",
+        help="the embedded Tansu, or one Apache Kafka node from .cache/kafka/libs",
+    )
+    parser.add_argument(
         "--fetch-max-wait-ms",
         type=int,
-        default=10,
-        help="consumers' fetch wait (10: what `stream run` uses with its embedded broker)",
+        help="consumers' fetch wait (default what `stream run` picks: 10 on Tansu, 500 on Kafka)",
     )
     parser.add_argument("--store", choices=("memory", "rocksdb"), default="memory")
     parser.add_argument(
@@ -1189,8 +1212,9 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         stage_pages=min(pages, 1000),
         parse_iterations=100 if args.small else 1000,
         partitions=args.partitions,
-        fetch_max_wait_ms=args.fetch_max_wait_ms,
+        fetch_max_wait_ms=args.fetch_max_wait_ms or (10 if args.broker == "tansu" else 500),
         store={"memory": "memory://", "rocksdb": "rocksdb://"}[args.store],
+        broker=args.broker,
         timeout_s=args.timeout,
         log_dir=log_dir,
         profile_dir=args.profile.resolve() if args.profile else None,

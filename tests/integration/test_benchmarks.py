@@ -1,4 +1,5 @@
-"""`benchmarks/bench_pipeline.py --small --json` runs end to end and gets exact results.
+"""`benchmarks/bench_pipeline.py --small --json` runs end to end and gets exact results,
+on each broker of the integration lane (`--broker tansu|kafka`).
 
 It starts its own embedded broker, pass-through and `stream run` workers, so it runs
 as a subprocess, as a person runs it from the README. No timing is asserted (the
@@ -10,11 +11,15 @@ benchmark cannot rot unnoticed.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from stream.testing.apache_kafka import missing_reason
+from tests.integration.conftest import BROKERS
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +27,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_pipeline.py"
 RUN_TIMEOUT_S = 300.0
 
 SECTIONS = {
-    "settings": {"pages", "unique_teasers", "partitions", "fetch_max_wait_ms", "store"},
+    "settings": {"pages", "unique_teasers", "partitions", "fetch_max_wait_ms", "store", "broker"},
     "machine": {"cpu_count", "load_average"},
     "passthrough": {"pages_per_s", "seconds", "repeats", "correct"},
     "pipeline": {
@@ -52,10 +57,14 @@ SECTIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def report() -> dict:
+@pytest.fixture(scope="module", params=BROKERS)
+def report(request: pytest.FixtureRequest) -> dict:
+    if request.param == "kafka" and (reason := missing_reason()) is not None:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--small", "--json"],
+        [sys.executable, str(BENCH), "--small", "--json", "--broker", request.param],
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,
@@ -71,6 +80,7 @@ def test_the_report_has_every_section_and_figure(report: dict) -> None:
         for section, fields in SECTIONS.items()
     }
     assert {k: v for k, v in missing.items() if v} == {}
+    assert report["settings"]["broker"] in {"tansu", "kafka"}
     assert {"ratio", "rows", "checks", "correct"} <= set(report)
     for stage in ("parse", "dedup", "enrich", "publish"):
         assert report["pipeline"]["worker_stage_seconds"][stage]["observations"] > 0
