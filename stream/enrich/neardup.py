@@ -349,11 +349,7 @@ class NearDuplicateIndex:
         return self._signature(shingles(text))
 
     def _signature(self, words: set[str]) -> list[int]:
-        minhash = cast(_MinHash, rensa.RMinHash(num_perm=self.num_perm, seed=SEED))
-        # Sorted: the sketch does not depend on order, but a fixed order keeps
-        # any future change of that visible in the determinism test.
-        minhash.update(sorted(words))
-        return [value & _MASK16 for value in minhash.digest()]
+        return _minhash(words, self.num_perm)
 
     def check_and_add(self, teaser_id: str, text: str) -> str | None:
         """The earlier teaser of the same story, or None; then record this teaser.
@@ -392,13 +388,9 @@ class NearDuplicateIndex:
             (candidate for _, _, candidate, other in close if not contradicts_record(own, other)),
             None,
         )
-        self.store[_sig_key(teaser_id)] = [
-            self._next_seq,
-            _encode(signature),
-            duplicate_of or "",
-            own.to_json(),
-            len(words),
-        ]
+        self.store[_sig_key(teaser_id)] = _stored(
+            self._next_seq, signature, duplicate_of, own, len(words)
+        )
         self._next_seq += 1
         self._index(teaser_id, keys)
         return duplicate_of
@@ -513,6 +505,30 @@ def _record_of(value: Any, num_perm: int) -> _Record | None:
 
 def _sig_key(teaser_id: str) -> str:
     return _SIG_PREFIX + teaser_id
+
+
+def _stored(
+    seq: int, signature: Sequence[int], duplicate_of: str | None, own: Facts, size: int
+) -> list[Any]:
+    return [seq, _encode(signature), duplicate_of or "", own.to_json(), size]
+
+
+def stored_record(
+    teaser_id: str, text: str, seq: int, *, num_perm: int = DEFAULT_NUM_PERM
+) -> tuple[str, list[Any]]:
+    """The store key and record `check_and_add` writes for a teaser judged unique:
+    benchmarks preload a month of state through the changelog with it."""
+    own = facts(text)
+    words = _content(text, own)
+    return _sig_key(teaser_id), _stored(seq, _minhash(words, num_perm), None, own, len(words))
+
+
+def _minhash(words: set[str], num_perm: int) -> list[int]:
+    minhash = cast(_MinHash, rensa.RMinHash(num_perm=num_perm, seed=SEED))
+    # Sorted: the sketch does not depend on order, but a fixed order keeps any
+    # future change of that visible in the determinism test.
+    minhash.update(sorted(words))
+    return [value & _MASK16 for value in minhash.digest()]
 
 
 def _encode(signature: Sequence[int]) -> str:

@@ -210,6 +210,15 @@ def crawl_feed(
         )
 
 
+def history_teasers(count: int, *, sites: int = 4, seed: int = 1) -> Iterator[FeedTeaser]:
+    """`count` distinct teasers the sites showed before a feed of another `seed`:
+    what the dedup and near-duplicate state of a worker running for a month holds.
+    Round robin over the sites, in the pools' order (templated reports included)."""
+    pools = [_Pool(site, seed, templated_share()) for site in range(sites)]
+    for n in range(count):
+        yield pools[n % sites][n // sites]
+
+
 def distinct_teasers(
     pages: int, *, window: int = 100, new_per_page: int = 3, sites: int = 4
 ) -> int:

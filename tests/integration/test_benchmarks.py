@@ -1,4 +1,4 @@
-"""`benchmarks/bench_pipeline.py --small --json` runs end to end and gets exact results,
+"""`benchmarks/bench_pipeline.py --quick --json` runs end to end and gets exact results,
 on each broker of the integration lane (`--broker tansu|kafka`).
 
 It starts its own embedded broker, pass-through and `stream run` workers, so it runs
@@ -54,6 +54,16 @@ SECTIONS = {
     },
     "memory": {"memory", "rocksdb"},
     "scale_out": {"workers", "pages_per_s", "unique_identical_to_one_worker", "correct"},
+    "passthrough_preloaded": {"pages_per_s", "process_cpu_us_per_page", "correct"},
+}
+CURVE_POINT = {
+    "state_teasers",
+    "pages_per_s",
+    "worker_cpu_us_per_page",
+    "worker_rss_bytes",
+    "ready_after_restart_s",
+    "dedup_state_keys",
+    "correct",
 }
 
 
@@ -64,7 +74,7 @@ def report(request: pytest.FixtureRequest) -> dict:
             pytest.fail(reason)
         pytest.skip(reason)
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--small", "--json", "--broker", request.param],
+        [sys.executable, str(BENCH), "--quick", "--json", "--broker", request.param],
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,
@@ -81,7 +91,10 @@ def test_the_report_has_every_section_and_figure(report: dict) -> None:
     }
     assert {k: v for k, v in missing.items() if v} == {}
     assert report["settings"]["broker"] in {"tansu", "kafka"}
-    assert {"ratio", "rows", "checks", "correct"} <= set(report)
+    assert {"ratio", "ratio_preloaded", "state_flatness", "rows", "checks", "correct"} <= set(
+        report
+    )
+    assert [sorted(CURVE_POINT - set(point)) for point in report["curve"]] == [[]] * 3
     for stage in ("parse", "dedup", "enrich", "publish"):
         assert report["pipeline"]["worker_stage_seconds"][stage]["observations"] > 0
     for store in ("memory", "rocksdb"):
@@ -107,3 +120,20 @@ def test_outputs_are_exact_one_worker_and_two(report: dict) -> None:
     assert b["dead_letters"] == 0
     assert s["unique_identical_to_one_worker"] is True
     assert s["workers"] == 2
+
+
+def test_the_curve_restarts_over_the_state_it_was_given(report: dict) -> None:
+    # --quick: no state, then 1,000 and 5,000 teasers preloaded through the changelogs;
+    # the window the feed's first pages show is among them, so it must not come out again.
+    curve = report["curve"]
+    assert [p["state_teasers"] for p in curve] == [0, 1000, 5000]
+    fresh = curve[0]["unique_teasers_expected"]
+    assert fresh == report["settings"]["unique_teasers"]
+    for point in curve:
+        assert point["unique_teasers_read"] == point["unique_teasers_expected"]
+        assert point["article_repeats"] == point["teaser_repeats"] == 0
+    for point in curve[1:]:
+        assert point["unique_teasers_expected"] < fresh
+        assert (
+            point["dedup_state_keys"] == point["state_teasers"] + point["unique_teasers_expected"]
+        )
