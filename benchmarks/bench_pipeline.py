@@ -983,15 +983,14 @@ def measure_state(
 async def consumed_pages(settings: Settings) -> str:
     """What the group committed of the pages topic, against what the topic holds: a
     run that lost outputs says whether the pages were consumed (and marked done)."""
-    assert settings.bootstrap_servers
-    consumer = AIOKafkaConsumer(
-        **client_kwargs(settings, settings.bootstrap_servers),
-        group_id=settings.app_id,
-        enable_auto_commit=False,
-    )
+    servers = settings.bootstrap_servers
+    assert servers
+    # An OffsetFetch of the group only: no subscription, the group is not disturbed.
+    group = {"group_id": settings.app_id, "enable_auto_commit": False}
+    consumer = AIOKafkaConsumer(**client_kwargs(settings, servers), **group)
     await consumer.start()
     try:
-        partitions = await partitions_of(settings, settings.bootstrap_servers, settings.topic_pages)
+        partitions = await partitions_of(settings, servers, settings.topic_pages)
         tps = [TopicPartition(settings.topic_pages, p) for p in partitions]
         committed = [await consumer.committed(tp) for tp in tps]
         ends = await consumer.end_offsets(tps)
@@ -1410,13 +1409,18 @@ class Progress:
         print(f"[{time.perf_counter() - self.started:6.1f} s] {message}", file=sys.stderr)
 
 
-def run_curve(options: Options) -> dict[str, Any]:
-    """`--curve`: only the preloaded pass-through and the state curve."""
-    start_machine = machine()
-    progress = Progress()
+def starting(options: Options) -> tuple[dict[str, Any], Progress, Feed, Profiler]:
+    """What every run begins with: the machine's state, the feed, the profiler."""
+    start_machine, progress = machine(), Progress()
     feed = Feed.build(options.pages)
     profiler = Profiler(options.profile_dir)
     progress(f"feed of {options.pages} pages built; starting the broker ({options.broker})")
+    return start_machine, progress, feed, profiler
+
+
+def run_curve(options: Options) -> dict[str, Any]:
+    """`--curve`: only the preloaded pass-through and the state curve."""
+    start_machine, progress, feed, profiler = starting(options)
     with start_broker(options.broker) as broker:
         a_pre = measure_passthrough_preloaded(broker, feed, options, profiler)
         progress(f"(a) pass-through, preloaded topic: {a_pre['pages_per_s'] or 0:.0f} pages/s")
@@ -1465,11 +1469,7 @@ def curve_report(
 
 
 def run(options: Options) -> dict[str, Any]:
-    start_machine = machine()
-    progress = Progress()
-    feed = Feed.build(options.pages)
-    profiler = Profiler(options.profile_dir)
-    progress(f"feed of {options.pages} pages built; starting the broker ({options.broker})")
+    start_machine, progress, feed, profiler = starting(options)
     with start_broker(options.broker) as broker:
         a = measure_passthrough(broker, feed, options, profiler)
         progress(f"(a) pass-through: {a['pages_per_s'] or 0:.0f} pages/s")
