@@ -839,8 +839,8 @@ async def preload_state(settings: Settings, teasers: Iterable[FeedTeaser]) -> in
         pending = []
         for seq, teaser in enumerate(teasers):
             tid = teaser.teaser_id
-            key, record = neardup.stored_record(tid, text_of(teaser), seq)
             first_seen = now - spread.uniform(0.05, 0.95) * retention
+            key, record = neardup.stored_record(tid, text_of(teaser), seq, first_seen)
             partition = identity.partition_for(tid, settings.partitions)
             pending.append(
                 await producer.send(
