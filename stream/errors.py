@@ -60,10 +60,25 @@ class PageRejected(InputError):
         self.letter = letter
 
 
-#: Every dead-letter reason code, for docs, schemas and metric label values.
+#: Every dead-letter reason code of bad input, for docs, schemas and metric label values.
 INPUT_REASONS: tuple[str, ...] = tuple(
     cls.reason for cls in (EmptyInput, NotUtf8, BadEnvelope, TooLarge, NoArticle)
 )
+
+
+class InternalError(StreamError):
+    """Our own code raised on a page on every one of its attempts (`STREAM_POISON_ATTEMPTS`).
+
+    Not a property of the input, which may be perfectly good: the page becomes a dead
+    letter so that its partition goes on, and `stream dlq replay` brings it back once
+    the bug is fixed.
+    """
+
+    reason = "internal_error"
+
+
+#: Every dead-letter reason code: bad input, then pages our code failed on.
+DEAD_LETTER_REASONS: tuple[str, ...] = (*INPUT_REASONS, InternalError.reason)
 
 
 class BrokerError(StreamError):

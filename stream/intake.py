@@ -20,7 +20,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from stream import codec, identity
-from stream.errors import BadEnvelope, EmptyInput, InputError, NotUtf8, TooLarge
+from stream.errors import BadEnvelope, EmptyInput, NotUtf8, StreamError, TooLarge
 from stream.models import DeadLetter, Header, PageEnvelope, SourcePosition
 
 TRUNCATION_MARKER = "\n[... truncated by stream: {cut} of {total} bytes removed]"
@@ -275,7 +275,7 @@ def _json_size(text: str) -> int:
 
 
 def dead_letter(
-    message: InputMessage, error: InputError, *, now: dt.datetime, max_value_bytes: int
+    message: InputMessage, error: StreamError, *, now: dt.datetime, max_value_bytes: int
 ) -> DeadLetter:
     """The dead letter for a message: the original value, headers and position, and why.
 

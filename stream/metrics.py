@@ -32,7 +32,7 @@ from prometheus_client import (
 )
 from prometheus_client.parser import text_string_to_metric_families
 
-from stream.errors import INPUT_REASONS
+from stream.errors import DEAD_LETTER_REASONS as _REASONS
 
 __all__ = [
     "CONTENT_TYPE",
@@ -54,9 +54,9 @@ PAGE_OUTCOMES: Final = ("parsed", "dead_letter")
 #: published with `near_duplicate_of` set, `unique` one published without it, and
 #: `repeat` one already published and dropped. Published = unique + near_duplicate.
 TEASER_RESULTS: Final = ("unique", "repeat", "near_duplicate")
-#: A reason outside `INPUT_REASONS` is counted as `other` so the label stays bounded
-#: and counting a dead letter can never raise.
-DEAD_LETTER_REASONS: Final = (*INPUT_REASONS, "other")
+#: A reason outside `stream.errors.DEAD_LETTER_REASONS` is counted as `other` so the
+#: label stays bounded and counting a dead letter can never raise.
+DEAD_LETTER_REASONS: Final = (*_REASONS, "other")
 STAGES: Final = ("parse", "dedup", "enrich", "publish")
 
 # Measured: parse ~65-300 µs per page, dedup of a batch ~50 µs-5 ms, enrich
@@ -139,6 +139,13 @@ class Metrics:
             ["reason"],
             registry=registry,
         )
+        self.poison_pages = Counter(
+            "stream_poison_pages_total",
+            "Pages a stage raised on in every one of STREAM_POISON_ATTEMPTS attempts, sent "
+            "to the dead-letter topic as internal_error (a bug to fix, then replay), by stage.",
+            ["stage"],
+            registry=registry,
+        )
         self.stage_seconds = Histogram(
             "stream_stage_seconds",
             "Time spent in one pipeline stage: parse (per page), dedup (per group of "
@@ -190,6 +197,7 @@ class Metrics:
             self.dead_letters.labels(reason=reason)
         for stage in STAGES:
             self.stage_seconds.labels(stage=stage)
+            self.poison_pages.labels(stage=stage)
 
         if process_metrics:
             # Memory and CPU per worker: what tells a leak or a hot loop from a lag
@@ -214,6 +222,13 @@ class Metrics:
         self.pages.labels(outcome="dead_letter").inc()
         label = reason if reason in DEAD_LETTER_REASONS else "other"
         self.dead_letters.labels(reason=label).inc()
+
+    def poison_page(self, stage: str) -> None:
+        """Count one page dead-lettered as `internal_error` after `stage` raised on it
+        (the dead letter itself is counted by `dead_letter`)."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
+        self.poison_pages.labels(stage=stage).inc()
 
     def teaser(self, result: str, count: int = 1) -> None:
         """Count `count` teaser sightings with one result (`TEASER_RESULTS`)."""

@@ -25,3 +25,13 @@ def stored_keys(store: Any) -> int:
     """
     # An Rdict iterates over (key, value) pairs; `keys()` reads only the keys.
     return sum(sum(1 for _ in db.keys()) for db in store._dbs.values())  # noqa: SIM118
+
+
+def member_id(app: Any) -> str | None:
+    """This worker's member id in its consumer group (None before it has joined)."""
+    consumer = app._consumer
+    inner = None if consumer is None else consumer._thread._consumer
+    coordinator = None if inner is None else inner._coordinator
+    member: str | None = getattr(coordinator, "member_id", None)
+    # aiokafka's JoinGroupRequest.UNKNOWN_MEMBER_ID is "": not joined yet.
+    return member or None

@@ -14,9 +14,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from stream import __version__
 from stream.errors import BrokerRefused, StreamError
-from stream.settings import Settings
+from stream.settings import Settings, invalid_settings_message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser(
-        "run", help="run a worker (embedded broker when no cluster is set)"
+        "run", help="run a worker (on the local broker, started if need be, when no cluster is set)"
     ).set_defaults(module="run")
 
     p = sub.add_parser("produce", help="publish files or folders of pages to pages.raw")
@@ -38,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", action="store_true", help="raw bodies with headers, not JSON envelopes")
     p.add_argument("--repeat", type=int, default=1, help="publish everything N times")
     p.add_argument("--url-base", help="give each page the URL <base>/<file name>")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar (none unless on a terminal)"
+    )
     p.set_defaults(module="produce")
 
     p = sub.add_parser("tail", help="print a topic as JSON lines")
@@ -48,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout", type=float, default=None, help="stop after S seconds without records"
     )
+    p.add_argument(
+        "--pretty", action="store_true", help="for people: where each record came from, indented"
+    )
     p.set_defaults(module="tail")
 
     p = sub.add_parser("parse", help="parse one page offline and print it as JSON (no Kafka)")
@@ -56,13 +63,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enrich", action="store_true", help="fill each teaser's enrichment")
     p.set_defaults(module="parse")
 
-    p = sub.add_parser("broker", help="run only the embedded broker")
-    p.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")
+    p = sub.add_parser("broker", help="run only the local embedded broker")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port to listen on (default: STREAM_LOCAL_BROKER_PORT, where every command looks)",
+    )
     p.set_defaults(module="broker")
 
     p = sub.add_parser("schema", help="write the JSON Schema of every record and asyncapi.yaml")
     p.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
     p.set_defaults(module="schema")
+
+    p = sub.add_parser("dlq", help="dead letters: summarise them, or replay them to pages.raw")
+    actions = p.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
+    q = actions.add_parser("list", help="dead letters by reason: counts, first and last, a sample")
+    q.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    q = actions.add_parser("replay", help="publish dead letters' original pages to pages.raw again")
+    q.add_argument("--reason", help="only dead letters of this reason (e.g. internal_error)")
+    q.add_argument("--since", help="only those that failed since: a time or an age (90m, 2d)")
+    q.add_argument(
+        "--dry-run", action="store_true", help="list what would be replayed, publish nothing"
+    )
+    p.set_defaults(module="dlq")
+
+    p = sub.add_parser("status", help="the consumer group: members, partitions, lag, readiness")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of tables")
+    p.set_defaults(module="status")
 
     p = sub.add_parser("demo", help="the whole pipeline on the bundled pages, then a summary")
     p.add_argument("--keep-running", action="store_true", help="keep the worker up until Ctrl-C")
@@ -74,8 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
-    except Exception as exc:  # pydantic's ValidationError names the variable and the problem
-        print(f"stream: invalid STREAM_* setting: {exc}", file=sys.stderr)
+    except ValidationError as invalid:
+        print(f"stream {args.command}: {invalid_settings_message(invalid)}", file=sys.stderr)
         return 2
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -91,11 +119,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        refused = _refusal_behind(settings, exc)
-        if refused is None:
-            raise
-        print(f"stream {args.command}: {refused.detail}", file=sys.stderr)
-        return refused.exit_code
+        known = _refusal_behind(settings, exc) or _kafka_failure(exc)
+        if known is None:
+            raise  # a bug of ours: the traceback is what a report needs
+        print(f"stream {args.command}: {known.detail}", file=sys.stderr)
+        return known.exit_code
+
+
+def _kafka_failure(error: Exception) -> StreamError | None:
+    """An error of the Kafka client (a send that failed or timed out), as one line.
+
+    Only when aiokafka was loaded: `stream parse` never imports it.
+    """
+    kafka_errors = sys.modules.get("aiokafka.errors")
+    if kafka_errors is None or not isinstance(error, kafka_errors.KafkaError | TimeoutError):
+        return None
+    name, text = type(error).__name__, str(error)
+    # aiokafka's errors print their own class name first; others do not.
+    what = text if text.startswith(name) else f"{name}: {text}" if text else name
+    return StreamError(
+        f"Kafka failed ({what}): check the cluster (or the terminal that runs the local "
+        "broker) and run the command again"
+    )
 
 
 def _refusal_behind(settings: Settings, error: Exception) -> BrokerRefused | None:

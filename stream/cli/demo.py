@@ -27,6 +27,7 @@ from stream.cli.tail import read_all
 from stream.errors import StreamError
 from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import EmbeddedBroker
+from stream.kafka.flavour import tuned_for_broker
 from stream.kafka.topics import ensure_topics
 from stream.metrics import parse_exposition
 from stream.parse import parse_page
@@ -85,12 +86,13 @@ class Summary:
 
 
 def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
-    settings = settings.for_broker()
     with contextlib.ExitStack() as stack:
         if settings.bootstrap_servers:
             bootstrap = settings.bootstrap_servers
         else:
+            # A broker of its own on a free port: the demo's pages stay out of the local one.
             bootstrap = stack.enter_context(EmbeddedBroker()).bootstrap_servers
+        settings = asyncio.run(tuned_for_broker(settings, bootstrap))
         # A fresh group and topic names per run, so a demo on a shared cluster stays apart.
         run_id = f"demo-{os.getpid()}-{int(time.time())}"
         settings = settings.model_copy(

@@ -32,7 +32,9 @@ def collect_pages(paths: Iterable[str | Path]) -> list[PageFile]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES)
+            candidates = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()
+            )
         elif path.is_file():
             candidates = [path]
         else:
@@ -43,3 +45,11 @@ def collect_pages(paths: Iterable[str | Path]) -> list[PageFile]:
             "no page files (.txt, .html, .htm) found in " + ", ".join(map(str, paths))
         )
     return files
+
+
+def read_page(page: PageFile) -> bytes:
+    """A page file's bytes; a file that cannot be read is a one-line error naming it."""
+    try:
+        return page.path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{page.path}: cannot read it ({error.strerror or error})") from None

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from stream.cli.cluster import cluster
-from stream.cli.page_files import PageFile, collect_pages
+from stream.cli.cluster import find_kafka, while_reachable
+from stream.cli.page_files import PageFile, collect_pages, read_page
 from stream.intake import encode_page
 from stream.kafka.connection import client_kwargs
 from stream.settings import Settings
@@ -73,7 +73,7 @@ async def produce_pages(
         started = time.perf_counter()
         total_bytes = 0
         pending = []
-        bodies = [(f, f.path.read_bytes()) for f in files]
+        bodies = [(f, read_page(f)) for f in files]
         with tqdm(total=len(bodies) * repeat, unit="page", disable=not progress) as bar:
             for _ in range(repeat):
                 for page, body in bodies:
@@ -98,21 +98,30 @@ async def produce_pages(
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:
-    from stream.kafka.topics import ensure_topics
-
     files = collect_pages(args.paths)
-    with cluster(settings) as bootstrap:
-        asyncio.run(ensure_topics(settings, bootstrap))
-        report = asyncio.run(
-            produce_pages(
-                settings,
-                bootstrap,
-                files,
-                raw=args.raw,
-                repeat=args.repeat,
-                url_base=args.url_base,
-                progress=not args.quiet,
-            )
-        )
+    report = asyncio.run(_produce(settings, args, files))
     print(report.summary(), file=sys.stderr)
     return 0
+
+
+async def _produce(
+    settings: Settings, args: argparse.Namespace, files: list[PageFile]
+) -> ProduceReport:
+    from stream.kafka.topics import ensure_topics
+
+    bootstrap = await find_kafka(settings, "publish to")
+    await ensure_topics(settings, bootstrap)
+    return await while_reachable(
+        settings,
+        bootstrap,
+        produce_pages(
+            settings,
+            bootstrap,
+            files,
+            raw=args.raw,
+            repeat=args.repeat,
+            url_base=args.url_base,
+            # A bar redraws itself with carriage returns: only for a person at a terminal.
+            progress=not args.quiet and sys.stderr.isatty(),
+        ),
+    )

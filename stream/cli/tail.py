@@ -9,16 +9,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import logging
 import sys
 from typing import Any, TextIO
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from stream.errors import StreamError
+from stream.cli.cluster import find_kafka, while_reachable
 from stream.kafka.connection import client_kwargs
 from stream.kafka.topics import partitions_of
 from stream.settings import Settings
+
+log = logging.getLogger("stream")
 
 
 def render(record: Any) -> bytes:
@@ -46,6 +49,23 @@ def render(record: Any) -> bytes:
     )
 
 
+# SGR codes: dim for the line that says where a record came from, reset after it.
+_DIM, _RESET = "\x1b[2m", "\x1b[0m"
+
+
+def render_pretty(record: Any, *, colour: bool) -> str:
+    """A record for people: a line saying where it came from (dimmed when `colour`),
+    then its JSON indented; a blank line between records."""
+    where = (
+        f"-- {record.topic}[{record.partition}]@{record.offset}"
+        f" key={record.key.decode('utf-8', 'replace') if record.key else None}"
+    )
+    if colour:
+        where = f"{_DIM}{where}{_RESET}"
+    body = orjson.dumps(orjson.loads(render(record)), option=orjson.OPT_INDENT_2).decode()
+    return f"{where}\n{body}\n"
+
+
 async def tail(
     settings: Settings,
     bootstrap_servers: str,
@@ -55,6 +75,7 @@ async def tail(
     limit: int | None = None,
     idle_timeout: float | None = None,
     out: TextIO,
+    pretty: bool = False,
 ) -> int:
     consumer = AIOKafkaConsumer(
         **client_kwargs(settings, bootstrap_servers),
@@ -70,6 +91,16 @@ async def tail(
             await consumer.seek_to_beginning()
         else:
             await consumer.seek_to_end()
+        # Seeks are lazy: asking each position makes "from the end" mean now, before
+        # the line below tells a person (or a script) that tail is listening.
+        for assigned in consumer.assignment():
+            await consumer.position(assigned)
+        log.info(
+            "tailing %s (%d partitions) from the %s; Ctrl-C stops",
+            topic,
+            len(partitions),
+            "beginning" if from_beginning else "end",
+        )
         count = 0
         while limit is None or count < limit:
             batches = await consumer.getmany(timeout_ms=int((idle_timeout or 3600) * 1000))
@@ -77,12 +108,14 @@ async def tail(
                 if idle_timeout is not None:
                     break
                 continue
-            for records in batches.values():
-                for record in records:
+            records = [record for batch in batches.values() for record in batch]
+            # `-n N` prints N records, even when one fetch brought more.
+            for record in records[: None if limit is None else limit - count]:
+                if pretty:
+                    out.write(render_pretty(record, colour=out.isatty()) + "\n")
+                else:
                     out.write(render(record).decode() + "\n")
-                    count += 1
-                    if limit is not None and count >= limit:
-                        break
+                count += 1
             out.flush()
         return count
     finally:
@@ -115,22 +148,25 @@ async def read_all(
 
 
 def command(settings: Settings, args: argparse.Namespace) -> int:
+    count = asyncio.run(_tail(settings, args))
+    print(f"{count} record(s) from {args.topic}", file=sys.stderr)
+    return 0
 
-    if not settings.bootstrap_servers:
-        raise StreamError(
-            "stream tail needs a running cluster: set STREAM_BOOTSTRAP_SERVERS "
-            "(an embedded broker started just for tail would be empty)"
-        )
-    count = asyncio.run(
+
+async def _tail(settings: Settings, args: argparse.Namespace) -> int:
+    # An embedded broker started just for tail would be empty: only a running one counts.
+    bootstrap = await find_kafka(settings, "tail")
+    return await while_reachable(
+        settings,
+        bootstrap,
         tail(
             settings,
-            settings.bootstrap_servers,
+            bootstrap,
             args.topic,
             from_beginning=args.from_beginning,
             limit=args.n,
             idle_timeout=args.timeout,
             out=sys.stdout,
-        )
+            pretty=args.pretty,
+        ),
     )
-    print(f"{count} record(s) from {args.topic}", file=sys.stderr)
-    return 0

@@ -88,17 +88,66 @@ def changelog_specs(settings: Settings) -> list[TopicSpec]:
     ]
 
 
+def attempts_topic(settings: Settings) -> str:
+    """Failed attempts of poison pages (`stream.poison`), keyed by page position."""
+    return f"{settings.app_id}-page-attempts"
+
+
+def state_specs(settings: Settings) -> list[TopicSpec]:
+    """The worker's own state topics: its tables' changelogs and the attempt counts."""
+    return [
+        *changelog_specs(settings),
+        # Partition p holds the attempts of pages.raw partition p (modulo its count), so
+        # a worker reads one small partition when a page fails, and nothing otherwise.
+        TopicSpec(
+            attempts_topic(settings),
+            settings.partitions,
+            "state: failed attempts of pages a stage raised on (poison pages)",
+            _COMPACTED,
+        ),
+        workers_spec(settings),
+    ]
+
+
+def workers_spec(settings: Settings) -> TopicSpec:
+    """Where each worker announces its web address when it starts, for `stream status`
+    (the group's own metadata carries none on Tansu)."""
+    return TopicSpec(
+        f"{settings.app_id}-workers",
+        1,
+        "state: the web address of each worker, by address (stream status)",
+        _COMPACTED,
+    )
+
+
+def replay_log_spec(settings: Settings) -> TopicSpec:
+    """The dead letters `stream dlq replay` has replayed, by id (`stream.dlq`)."""
+    return TopicSpec(
+        f"{settings.app_id}-dlq-replays",
+        1,
+        "state: ids of the dead letters replayed to the pages topic",
+        _COMPACTED,
+    )
+
+
 async def ensure_topics(
     settings: Settings, bootstrap_servers: str, *, changelogs: bool = False
 ) -> list[str]:
-    """Create the missing topics (with `changelogs`, the tables' too); returns the
+    """Create the missing topics (with `changelogs`, the worker's state topics too); returns the
     names it created, once the cluster's metadata lists all their partitions."""
+    specs = topic_specs(settings) + (state_specs(settings) if changelogs else [])
+    return await ensure_specs(settings, bootstrap_servers, specs)
+
+
+async def ensure_specs(
+    settings: Settings, bootstrap_servers: str, specs: list[TopicSpec]
+) -> list[str]:
+    """Create those of `specs` that are missing, as `ensure_topics` does."""
     admin = AIOKafkaAdminClient(
         **client_kwargs(settings, bootstrap_servers), client_id=f"{settings.app_id}-admin"
     )
     await admin.start()
     try:
-        specs = topic_specs(settings) + (changelog_specs(settings) if changelogs else [])
         existing = set(await admin.list_topics())
         missing = [spec for spec in specs if spec.name not in existing]
         if not missing:

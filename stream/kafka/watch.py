@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from stream._faust.metadata import broker_count
 from stream.errors import BrokerError, BrokerUnreachable
@@ -24,6 +25,8 @@ from stream.kafka.connection import addresses, client_kwargs, refusal
 from stream.settings import Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PROBE_INTERVAL_S = 1.0
 # How long one broker has to answer a probe's Metadata request before the probe
@@ -43,13 +46,26 @@ async def probe(
     settings: an open port alone says nothing (a hung broker accepts connections),
     and the clients' shared connections would hide a broker that stopped answering.
     """
+    return await first_answer(settings, bootstrap_servers, broker_count, answer_within_s)
+
+
+async def first_answer(
+    settings: Settings,
+    bootstrap_servers: str,
+    ask: Callable[..., Awaitable[T]],
+    answer_within_s: float = PROBE_ANSWER_TIMEOUT_S,
+) -> T:
+    """`ask(host, port, client_id=, request_timeout_ms=, **connection)` of each
+    bootstrap server in turn, over a fresh connection with the worker's security
+    settings: the first answer, `BrokerRefused` at the first refusal, else
+    `BrokerUnreachable` naming each address's error."""
     kwargs = client_kwargs(settings, bootstrap_servers)
     del kwargs["bootstrap_servers"]
     errors = []
     for host, port in addresses(bootstrap_servers):
         try:
             async with asyncio.timeout(answer_within_s):
-                return await broker_count(
+                return await ask(
                     host,
                     port,
                     client_id=f"{settings.app_id}-probe",
@@ -75,6 +91,7 @@ async def wait_for_kafka(
     bootstrap_servers: str,
     *,
     give_up_after_s: float,
+    wait_setting: str = "STREAM_BROKER_WAIT_S",
     check: Callable[[Settings, str], Awaitable[int]] = probe,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -95,7 +112,7 @@ async def wait_for_kafka(
             if waited >= give_up_after_s:
                 raise BrokerError(
                     f"Kafka at {bootstrap_servers} did not answer within {give_up_after_s:.0f} s "
-                    f"(STREAM_BROKER_WAIT_S), {attempt} attempts; last error: "
+                    f"({wait_setting}), {attempt} attempts; last error: "
                     f"{unreachable.detail}. Check STREAM_BOOTSTRAP_SERVERS and that the "
                     "cluster is up."
                 ) from None
@@ -125,6 +142,8 @@ class BrokerWatch:
 
     address: str
     exit_after_s: float
+    # The setting that `exit_after_s` came from, named in `reason`.
+    exit_setting: str = "STREAM_BROKER_LOST_EXIT_S"
     lost_since: float | None = None
     last_error: str = ""
     failed_probes: int = 0
@@ -157,5 +176,5 @@ class BrokerWatch:
         return (
             f"Kafka at {self.address} unreachable for {self.lost_for(now):.1f} s "
             f"({self.failed_probes} failed probes; exits after {self.exit_after_s:.0f} s, "
-            f"STREAM_BROKER_LOST_EXIT_S): {self.last_error}"
+            f"{self.exit_setting}): {self.last_error}"
         )

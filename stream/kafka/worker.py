@@ -22,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
 import time
 from collections.abc import AsyncIterable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -31,19 +33,21 @@ import faust
 from faust.types import EventT
 from prometheus_client import CollectorRegistry
 
-from stream import codec, dedup, pipeline
+from stream import codec, dedup, intake, pipeline, poison
 from stream._faust import events, state
 from stream._faust.app import GuardedApp
 from stream.enrich import PeopleIndex
 from stream.errors import BrokerRefused, BrokerUnreachable
 from stream.intake import InputMessage
 from stream.kafka import connection, exits, watch
+from stream.kafka.attempts import AttemptStore, KafkaAttempts, MemoryAttempts
 from stream.kafka.delivery import DeliveryGuard
-from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE
+from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE, attempts_topic, workers_spec
 from stream.kafka.web import Endpoints
 from stream.metrics import Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
 from stream.settings import Settings
+from stream.testing import faults
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +83,8 @@ class Agents:
 
     `seen` is the exact dedup state (the `teasers-seen` table), `index` the store
     of near-duplicate detection and known people (`teasers-index`); any mutable
-    mapping does in tests.
+    mapping does in tests. `attempts` counts the failed attempts of poison pages
+    (`stream.kafka.attempts`; in memory when not given).
     """
 
     def __init__(
@@ -90,13 +95,23 @@ class Agents:
         outputs: Outputs,
         seen: MutableMapping[str, Any],
         index: MutableMapping[str, Any],
+        attempts: AttemptStore | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics
         self.outputs = outputs
         self.seen = seen
         self.index = index
+        self.attempts = MemoryAttempts() if attempts is None else attempts
         self.sweeps = dedup.Sweeps(settings.dedup_sweep_interval_s)
+        # The test hook is chosen here, once: unset (production), pages go straight
+        # to the pipeline and nothing is checked per page.
+        marker = settings.test_fault_marker
+        self.process_page = (
+            pipeline.process_page
+            if marker is None
+            else faults.failing_on(marker, pipeline.process_page)
+        )
 
     async def pages(self, stream: faust.StreamT[bytes]) -> None:
         s, metrics, out = self.settings, self.metrics, self.outputs
@@ -115,7 +130,11 @@ class Agents:
                 message = _input_message(event)
                 metrics.page_in(len(message.value or b""))
                 with metrics.observe_stage("parse"):
-                    results.append(pipeline.process_page(message, s, now=_now(), people=people))
+                    try:
+                        result = self.process_page(message, s, now=_now(), people=people)
+                    except Exception as error:  # a bug, not bad input (that is a dead letter)
+                        result = await self.poisoned(message, "parse", error)
+                results.append(result)
                 if (letter := results[-1].dead_letter) is not None:
                     await out.dead_letters.send(key=message.key, value=codec.dumps(letter))
                     metrics.dead_letter(letter.reason)
@@ -145,6 +164,42 @@ class Agents:
                 if result.article is not None:
                     metrics.page_parsed()
                     _observe_latency(metrics, result.timestamp)
+
+    async def poisoned(
+        self, message: InputMessage, stage: str, error: Exception
+    ) -> pipeline.PageResult:
+        """A page `stage` raised on: count the attempt and fail again (the worker exits,
+        the page is read again), or, at `STREAM_POISON_ATTEMPTS`, its dead letter."""
+        limit = self.settings.poison_attempts
+        where = f"{message.topic}[{message.partition}]@{message.offset}"
+        failed = 1 + (await self.attempts.failures(message) if limit > 1 else 0)
+        if poison.decide(failed, limit) is poison.Verdict.RETRY:
+            await self.attempts.record(message, failed)
+            log.error(
+                "stage %s raised on %s (attempt %d of %d, STREAM_POISON_ATTEMPTS); after %d "
+                "it becomes an internal_error dead letter",
+                stage,
+                where,
+                failed,
+                limit,
+                limit,
+            )
+            raise error
+        log.error(
+            "stage %s raised on %s %d time(s): sent to the dead-letter topic as internal_error",
+            stage,
+            where,
+            failed,
+            exc_info=error,
+        )
+        self.metrics.poison_page(stage)
+        letter = intake.dead_letter(
+            message,
+            poison.internal_error(stage, error, attempts=failed),
+            now=_now(),
+            max_value_bytes=self.settings.max_dead_letter_value_bytes,
+        )
+        return pipeline.PageResult(dead_letter=letter)
 
     async def sightings(self, stream: faust.StreamT[bytes]) -> None:
         s, metrics, seen = self.settings, self.metrics, self.seen
@@ -240,7 +295,9 @@ class Worker:
         registry: CollectorRegistry | None = None,
         on_fatal: Callable[[], None] | None = None,
     ) -> None:
-        self.settings = settings.for_broker()
+        # `stream run` has chosen by asking the broker (stream.kafka.flavour); what is
+        # left unset here (a Worker built in-process) follows the local broker, Tansu.
+        self.settings = settings.for_broker(tansu=settings.uses_embedded_broker)
         self.registry = registry or CollectorRegistry()
         self.metrics = Metrics(self.registry)
         self.bootstrap_servers = bootstrap_servers
@@ -259,6 +316,7 @@ class Worker:
             outputs=Outputs(**{role: topics[role] for role in Outputs.__dataclass_fields__}),
             seen=self.seen_table,
             index=self.index_table,
+            attempts=KafkaAttempts(self.settings, bootstrap_servers, topics["attempts"]),
         )
         self._wire(self.app, topics)
         Endpoints(
@@ -346,6 +404,8 @@ class Worker:
             "sightings": self._topic(app, s.topic_sightings),
             "fresh": self._topic(app, s.topic_fresh, partitions=1),
             "unique": self._topic(app, s.topic_teasers),
+            "attempts": self._topic(app, attempts_topic(s)),
+            "workers": self._topic(app, workers_spec(s).name, partitions=1),
         }
 
     def _wire(self, app: faust.App, topics: dict[str, Any]) -> None:
@@ -355,6 +415,12 @@ class Worker:
         app.agent(topics["fresh"], name="fresh")(agents.fresh)
         app.timer(LAG_INTERVAL_S)(self.report_lag)
         app.task(self.watch_broker)
+        workers = topics["workers"]
+
+        async def announce() -> None:
+            await self.announce(workers)
+
+        app.task(announce)
 
     # -- state upkeep ---------------------------------------------------------------
 
@@ -380,6 +446,29 @@ class Worker:
                 continue
             lag = max(0, highwater - (committed or 0))
             self.metrics.set_lag(tp.topic, tp.partition, lag)
+
+    # -- announcement -------------------------------------------------------------
+
+    @property
+    def web_url(self) -> str:
+        """Where this worker's endpoints are reached: on a wildcard address, by host name."""
+        s = self.settings
+        host = socket.gethostname() if s.web_host in ("", "0.0.0.0", "::") else s.web_host
+        return f"http://{host}:{s.web_port}"
+
+    async def announce(self, workers: Sink) -> None:
+        """Say where this worker's /readyz is, once at start, for `stream status`."""
+        record = {
+            "url": self.web_url,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": _now().isoformat(),
+        }
+        try:
+            ack = await workers.send(key=self.web_url.encode(), value=codec.dumps_obj(record))
+            await ack
+        except Exception as error:  # status is a convenience: never a reason to stop
+            log.warning("could not announce this worker for stream status: %r", error)
 
     # -- liveness -------------------------------------------------------------------
 
@@ -464,6 +553,8 @@ class Worker:
             "recovered": recovered,
             "rebalancing": bool(app.rebalancing),
             "broker_reachable": self.broker_watch.reachable,
+            # How `stream status` matches this worker to a member of the group.
+            "member_id": state.member_id(app),
         }
 
 

@@ -7,6 +7,7 @@ and the benchmarks use too.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import time
 import uuid
@@ -23,9 +24,9 @@ from stream.intake import InputMessage, encode_page
 from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import free_port
 from stream.kafka.topics import ensure_topics
-from stream.pipeline import Pipeline
+from stream.pipeline import Outputs, Pipeline
 from stream.settings import Settings
-from stream.testing.feed import FeedPage
+from stream.testing.feed import FeedPage, crawl_feed
 from stream.testing.workers import WorkerProcess, accounted_in
 from tests.conftest import SAMPLE_000, SAMPLE_002
 
@@ -115,6 +116,16 @@ def produce_feed(settings: Settings, pages: list[FeedPage]) -> None:
     asyncio.run(produce(settings, [page.message() for page in pages]))
 
 
+def feed_with_marker(
+    pages: int, *, at: int, marker: str
+) -> list[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]]:
+    """A small crawl feed as `stream produce` sends it, page `at` carrying `marker` (the
+    body text `STREAM_TEST_FAULT_MARKER` makes the parse stage raise on)."""
+    feed = list(crawl_feed(pages, window=30, new_per_page=2, sites=2))
+    feed[at] = dataclasses.replace(feed[at], body=f"{feed[at].body}\n{marker}\n")
+    return [page.message() for page in feed]
+
+
 def values(records: list[Any]) -> list[dict[str, Any]]:
     return [orjson.loads(r.value) for r in records]
 
@@ -151,16 +162,29 @@ def sample_messages() -> list[tuple[bytes | None, bytes | None, list[tuple[str, 
     return messages
 
 
+def reference_outputs(
+    settings: Settings,
+    messages: list[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]],
+) -> Outputs:
+    """What the in-process `Pipeline` makes of `messages` (key, value, headers)."""
+    reference = Pipeline(settings)
+    for key, value, headers in messages:
+        reference.feed(InputMessage(value=value, key=key, headers=tuple(headers)))
+    return reference.outputs
+
+
+def read_values(settings: Settings, topic: str) -> list[dict[str, Any]]:
+    """The JSON values of every record of `topic`."""
+    return values(asyncio.run(read_topic(settings, topic)))
+
+
 def assert_pipeline_output(
     settings: Settings,
     messages: list[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]],
 ) -> None:
     """The worker's topics hold what the in-process `Pipeline` makes of `messages`:
     the same articles, every unique teaser once, the same dead letters."""
-    reference = Pipeline(settings)
-    for key, value, headers in messages:
-        reference.feed(InputMessage(value=value, key=key, headers=tuple(headers)))
-    expected = reference.outputs
+    expected = reference_outputs(settings, messages)
     articles = values(asyncio.run(read_topic(settings, settings.topic_articles)))
     teasers = values(asyncio.run(read_topic(settings, settings.topic_teasers)))
     dead = values(asyncio.run(read_topic(settings, settings.topic_dlq)))

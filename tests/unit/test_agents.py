@@ -17,7 +17,8 @@ import orjson
 import pytest
 from prometheus_client import CollectorRegistry
 
-from stream import codec, dedup, identity
+from stream import codec, dedup, identity, pipeline
+from stream.kafka.attempts import MemoryAttempts
 from stream.kafka.worker import Agents, Outputs
 from stream.metrics import Metrics
 from stream.models import Sighting, TeaserBatch
@@ -129,3 +130,58 @@ async def test_sightings_agent_sends_a_first_sighting_on_and_drops_its_repeat(
     assert [t["headline"] for t in teasers] == ["Once"]
     assert set(seen) == {identity.teaser_id("Once", None)}
     assert dedup.first_sightings([TeaserBatch.model_validate_json(_batch("Once"))], seen) == []
+
+
+MARKER = "test-fault-3f9c1a"
+
+
+async def test_a_page_the_parse_stage_raises_on_fails_until_its_last_attempt_then_is_a_dead_letter(
+    app: faust.App, outputs: Outputs, seen: dict[str, Any]
+) -> None:
+    settings = SETTINGS.model_copy(update={"test_fault_marker": MARKER, "poison_attempts": 3})
+    attempts = MemoryAttempts()
+    registry = CollectorRegistry()
+    agents = Agents(
+        settings,
+        metrics=Metrics(registry),
+        outputs=outputs,
+        seen=seen,
+        index={},
+        attempts=attempts,
+    )
+    poison_page = SAMPLE_000.read_bytes() + MARKER.encode()
+    for attempt in (1, 2):
+        agent = app.agent(app.channel(), name=f"pages-{attempt}")(agents.pages)
+        # The agent raises (the worker's handler would exit, code 70), the page is
+        # not done, and the failed attempt is counted where the restart reads it.
+        async with agent.test_context() as running:
+            await running.put(poison_page, key=b"https://example.org/a")
+        assert list(attempts.counts.values()) == [attempt]
+    dead: Any = outputs.dead_letters
+    assert dead.sent == []
+
+    agent = app.agent(app.channel(), name="pages-3")(agents.pages)
+    async with agent.test_context() as running:
+        await running.put(poison_page, key=b"https://example.org/a")
+        await running.put(SAMPLE_000.read_bytes())
+
+    (letter,) = [orjson.loads(sent["value"]) for sent in dead.sent]
+    assert letter["reason"] == "internal_error"
+    assert letter["detail"].startswith(
+        "stage parse raised stream.testing.faults.InjectedFault: injected fault"
+    )
+    assert poison_page.decode() == letter["value"]
+    assert letter["key"] == "https://example.org/a"
+    assert dead.sent[0]["key"] == b"https://example.org/a"
+    articles: Any = outputs.articles
+    assert len(articles.sent) == 1
+    assert (
+        registry.get_sample_value("stream_poison_pages_total", {"stage": "parse"}),
+        registry.get_sample_value("stream_dead_letters_total", {"reason": "internal_error"}),
+    ) == (1.0, 1.0)
+
+
+async def test_without_the_test_marker_setting_the_hook_is_not_in_the_path(
+    outputs: Outputs, seen: dict[str, Any]
+) -> None:
+    assert _agents(outputs, seen).process_page is pipeline.process_page

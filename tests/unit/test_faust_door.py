@@ -290,3 +290,27 @@ def test_faust_names_an_outputs_transaction_after_the_partition_it_is_sent_to() 
     source = inspect.getsource(faust_consumer.TransactionManager.send)
     assert "p = self.consumer.key_partition(topic, key, partition)" in source
     assert 'transactional_id = f"{self.app.conf.id}-{group}-{p}"' in source
+
+
+def test_member_id_reads_the_coordinator_of_the_consumer_faust_runs(worker: Worker) -> None:
+    from aiokafka.consumer.group_coordinator import GroupCoordinator
+
+    assert state.member_id(worker.app) is None  # not started: no aiokafka consumer yet
+    thread: Any = worker.app.consumer._thread
+    assert "self._consumer = self._create_consumer(" in inspect.getsource(
+        driver.AIOKafkaConsumerThread
+    )
+    assert "self._coordinator = GroupCoordinator(" in inspect.getsource(aiokafka.AIOKafkaConsumer)
+    assert "self.member_id = " in inspect.getsource(GroupCoordinator)
+
+    class Coordinator:
+        member_id = "faust-0.15.3-abc"
+
+    class Inner:
+        _coordinator = Coordinator()
+
+    thread._consumer = Inner()
+    try:
+        assert state.member_id(worker.app) == "faust-0.15.3-abc"
+    finally:
+        thread._consumer = None

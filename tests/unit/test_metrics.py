@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from prometheus_client import CollectorRegistry
 
-from stream.errors import INPUT_REASONS
 from stream.metrics import (
+    DEAD_LETTER_REASONS,
     PAGE_OUTCOMES,
     STAGES,
     TEASER_RESULTS,
@@ -28,6 +28,7 @@ CONTRACT_METRICS = {
     "stream_end_to_end_seconds_count",
     "stream_consumer_lag",
     "stream_dedup_state_keys",
+    "stream_poison_pages_total",
 }
 
 
@@ -75,8 +76,9 @@ def test_every_label_value_exists_at_zero_before_any_event(
     series = (
         [("stream_pages_total", {"outcome": o}) for o in PAGE_OUTCOMES]
         + [("stream_teasers_total", {"result": r}) for r in TEASER_RESULTS]
-        + [("stream_dead_letters_total", {"reason": r}) for r in (*INPUT_REASONS, "other")]
+        + [("stream_dead_letters_total", {"reason": r}) for r in DEAD_LETTER_REASONS]
         + [("stream_stage_seconds_count", {"stage": s}) for s in STAGES]
+        + [("stream_poison_pages_total", {"stage": s}) for s in STAGES]
     )
 
     expected = [0.0] * len(series)

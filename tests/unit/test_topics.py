@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stream.kafka.topics import changelog_specs
+from stream.kafka.topics import changelog_specs, state_specs
 from stream.kafka.worker import Worker
 from stream.settings import Settings
 
@@ -40,3 +40,16 @@ def test_changelog_specs_name_and_size_the_changelogs_faust_gives_the_tables(
         spec.config == {"cleanup.policy": "compact"} for spec in changelog_specs(worker.settings)
     )
     assert all(t.changelog_topic.compacting for t in tables)
+
+
+def test_the_state_topics_are_the_changelogs_the_attempt_counts_and_the_workers(
+    worker: Worker,
+) -> None:
+    specs = {spec.name: spec for spec in state_specs(worker.settings)}
+
+    attempts = specs["my-app-page-attempts"]
+    assert (attempts.partitions, attempts.config) == (3, {"cleanup.policy": "compact"})
+    workers = specs["my-app-workers"]
+    assert (workers.partitions, workers.config) == (1, {"cleanup.policy": "compact"})
+    changelogs = {s.name for s in changelog_specs(worker.settings)}
+    assert set(specs) - {attempts.name, workers.name} == changelogs
