@@ -53,6 +53,7 @@ decide recall only.
 from __future__ import annotations
 
 import base64
+import operator
 import re
 import struct
 import time
@@ -469,21 +470,40 @@ class NearDuplicateIndex:
     # -- internals ----------------------------------------------------------------
 
     def _rebuild(self) -> None:
-        records = []
+        # Runs in the worker's event loop when the index opens a restored store: one
+        # pass, signatures decoded straight into the array (a month of teasers is a
+        # million records; record by record it blocked the loop for minutes).
         now = time.time()
+        width = self.num_perm * 2
+        found: list[tuple[int, str, bytes, int, float]] = []
         for key, value in self.store.items():
-            if key.startswith(_SIG_PREFIX):
-                record = _record_of(value, self.num_perm)
-                if record is not None:
-                    records.append((record.seq, key[len(_SIG_PREFIX) :], record))
-        records.sort(key=lambda r: r[0])
-        self._grow(len(records))
-        for _, teaser_id, record in records:
-            # A record written before times were kept counts from this opening.
-            at = record.recorded_at if record.recorded_at is not None else now
-            self._remember(teaser_id, record.signature, record.size, at)
-            self._index(teaser_id, self._band_keys(record.signature))
-        self._next_seq = records[-1][0] + 1 if records else 0
+            if not key.startswith(_SIG_PREFIX):
+                continue
+            if not isinstance(value, list | tuple) or len(value) not in {3, 5, 6}:
+                continue
+            try:
+                raw = base64.b64decode(value[1])
+                seq = int(value[0])
+                size = int(value[4]) if len(value) >= 5 else 0
+                # A record written before times were kept counts from this opening.
+                at = float(value[5]) if len(value) == 6 else now
+            except (TypeError, ValueError):  # binascii.Error is a ValueError
+                continue
+            if len(raw) == width:  # another num_perm cannot be compared: absent
+                found.append((seq, key[len(_SIG_PREFIX) :], raw, size, at))
+        found.sort(key=operator.itemgetter(0))
+        count = len(found)
+        self._grow(count)
+        if count:
+            joined = b"".join(r[2] for r in found)
+            self._sigs[:count] = np.frombuffer(joined, dtype="<u2").reshape(count, self.num_perm)
+            self._sizes[:count] = [r[3] for r in found]
+            self._at[:count] = [r[4] for r in found]
+        self._ids = [r[1] for r in found]
+        self._slot = {teaser_id: row for row, teaser_id in enumerate(self._ids)}
+        for _, teaser_id, raw, _, _ in found:
+            self._index(teaser_id, self._packed_band_keys(raw))
+        self._next_seq = found[-1][0] + 1 if found else 0
 
     def _grow(self, rows: int) -> None:
         have = len(self._at)
@@ -536,7 +556,9 @@ class NearDuplicateIndex:
         # A band's key is its number and its rows' bytes. No hash function is
         # involved, so keys are identical in every process and Python version, and
         # two teasers share a key only if the band agrees.
-        packed = struct.pack(f"<{len(signature)}H", *signature)
+        return self._packed_band_keys(struct.pack(f"<{len(signature)}H", *signature))
+
+    def _packed_band_keys(self, packed: bytes) -> list[bytes]:
         width = self._rows * 2
         return [
             bytes((band,)) + packed[band * width : (band + 1) * width] for band in range(self.bands)
