@@ -53,6 +53,7 @@ decide recall only.
 from __future__ import annotations
 
 import base64
+import itertools
 import operator
 import re
 import struct
@@ -389,24 +390,19 @@ class NearDuplicateIndex:
         # Bands in order, each bucket in the order its teasers were recorded: the
         # first candidate met with the top score wins, so ties resolve the same
         # way in every process.
-        candidates: list[str] = []
-        seen: set[str] = set()
-        for key in keys:
-            for candidate in self._bucket(key)[-BUCKET_COMPARED:]:
-                if candidate not in seen and candidate in self._slot:
-                    seen.add(candidate)
-                    candidates.append(candidate)
+        # One pass in C: each candidate once, where it is first met.
+        candidates = list(
+            dict.fromkeys(
+                itertools.chain.from_iterable(self._bucket(k)[-BUCKET_COMPARED:] for k in keys)
+            )
+        )
         close: list[tuple[float, int, str]] = []
         if candidates:
             rows = [self._slot[c] for c in candidates]
             agree = (self._sigs[rows] == np.asarray(signature, dtype=np.uint16)).sum(axis=1)
-            size = len(words)
-            for candidate, agreed, other_size in zip(
-                candidates, agree.tolist(), self._sizes[rows].tolist(), strict=True
-            ):
-                score = _overlap(agreed / self.num_perm, size, other_size)
-                if score >= self.threshold:
-                    close.append((-score, len(close), candidate))
+            scores = _overlaps(agree / self.num_perm, len(words), self._sizes[rows])
+            for row in np.flatnonzero(scores >= self.threshold).tolist():
+                close.append((-float(scores[row]), len(close), candidates[row]))
         # The facts are checked from the most similar down, so most teasers read
         # the facts of one candidate only.
         close.sort(key=lambda c: (c[0], c[1]))
@@ -584,6 +580,17 @@ def _contradicts_stored(own: Facts, value: Any) -> bool:
         return False
     other = Facts.from_json(value[3])
     return other is not None and contradicts(own, other)
+
+
+def _overlaps(jaccard: Any, size: int, sizes: Any) -> Any:
+    """`_overlap` of one text against many, element by element in float64: the same
+    operations in the same order, so the same scores to the last bit."""
+    if not size:
+        return jaccard
+    shared = jaccard * (size + sizes) / (1 + jaccard)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overlap = np.minimum(1.0, shared / np.minimum(size, sizes))
+    return np.where(sizes == 0, jaccard, overlap)
 
 
 def _overlap(jaccard: float, size_a: int, size_b: int) -> float:

@@ -292,3 +292,16 @@ def test_records_written_before_times_were_kept_expire_from_the_opening() -> Non
     reopened = NearDuplicateIndex(store, threshold=THRESHOLD)
     assert reopened.expire(now=1_000.0, retention_s=100.0) == []
     assert "old" in reopened
+
+
+def test_the_array_scores_equal_the_scalar_rule_to_the_last_bit() -> None:
+    import numpy as np
+
+    from stream.enrich.neardup import _overlap, _overlaps
+
+    agree = np.arange(0, 129)
+    sizes = np.array([(n * 7) % 23 for n in range(129)])
+    for size in (0, 1, 5, 12, 40):
+        scores = _overlaps(agree / 128, size, sizes).tolist()
+        expected = [_overlap(a / 128, size, int(b)) for a, b in zip(agree, sizes, strict=True)]
+        assert scores == expected
