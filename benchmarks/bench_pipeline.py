@@ -267,9 +267,24 @@ class CpuMeter:
         }
 
 
-def scrape(worker: WorkerProcess) -> dict[str, float]:
-    """Every sample of the worker's /metrics, `name{labels}` -> value."""
-    status, body = worker.get("/metrics")
+def scrape(worker: WorkerProcess, patience_s: float = 300.0) -> dict[str, float]:
+    """Every sample of the worker's /metrics, `name{labels}` -> value.
+
+    A worker restarted over a month of state blocks its event loop (web server
+    included) while it rebuilds the near-duplicate index: that is waited out, up
+    to `patience_s`, not taken for a dead worker.
+    """
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            status, body = worker.get("/metrics")
+            break
+        except OSError:  # TimeoutError and refused connections are OSErrors
+            if time.monotonic() > deadline:
+                raise HarnessError(
+                    f"{worker.base_url}/metrics never answered:\n{worker.log()}"
+                ) from None
+            time.sleep(1.0)
     if status != 200:
         raise HarnessError(f"/metrics of {worker.base_url} answered {status}:\n{worker.log()}")
     return parse_exposition(body.decode())
