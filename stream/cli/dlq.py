@@ -194,7 +194,7 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
 async def _dlq(settings: Settings, args: argparse.Namespace, since: dt.datetime | None) -> int:
     # The cluster the workers use, or the local broker they share; never one started
     # just for this (it would be empty).
-    bootstrap = await find_kafka(settings, f"dlq {args.dlq_command}")
+    bootstrap = await find_kafka(settings, "read the dead letters of")
     if args.dlq_command == "list":
         work = list_dead_letters(settings, bootstrap, as_json=args.json, out=sys.stdout)
         await while_reachable(settings, bootstrap, work)

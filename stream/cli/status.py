@@ -130,5 +130,5 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _status(settings: Settings) -> status.Report:
     # The cluster the workers use, or the local broker they share.
-    bootstrap = await find_kafka(settings, "status")
+    bootstrap = await find_kafka(settings, "ask about the group")
     return await while_reachable(settings, bootstrap, gather(settings, bootstrap))

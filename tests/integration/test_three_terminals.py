@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -149,6 +150,21 @@ def test_run_produce_tail_then_a_second_worker_joins(tmp_path: Path) -> None:
         teaser_ids = [t["teaser_id"] for t in unique]
         assert len(teaser_ids) == len(set(teaser_ids)), "a teaser was published twice"
         assert set(teaser_ids) == sample_teasers | feed_teasers
+
+        # The operator's tools find the same local broker: both workers in the group,
+        # nothing left to do, no dead letter.
+        def caught_up() -> dict[str, Any] | None:
+            done = stream("status", "--json", env=env)
+            assert done.returncode == 0, done.stderr
+            report: dict[str, Any] = orjson.loads(done.stdout)
+            return report if report["total_lag"] == 0 else None
+
+        report = wait_for(caught_up, timeout=30, message="the group caught up")
+        assert len(report["members"]) == 2
+        assert all(m["ready"] for m in report["members"]), report["members"]
+        letters = stream("dlq", "list", "--json", env=env)
+        assert letters.returncode == 0, letters.stderr
+        assert orjson.loads(letters.stdout)["dead_letters"] == 0
     finally:
         if second is not None:
             assert second.stop() == 0, second.log()

@@ -225,9 +225,9 @@ def test_without_a_cluster_or_local_broker_the_command_says_so_in_one_line(
 
     assert (code, capsys.readouterr().err) == (
         ConfigError.exit_code,
-        f"stream dlq: no Kafka to dlq list: STREAM_BOOTSTRAP_SERVERS is not set and no local "
-        f"broker answers at 127.0.0.1:{port}; start one in another terminal with `stream broker` "
-        "(or `stream run`, which starts it), or set STREAM_BOOTSTRAP_SERVERS\n",
+        "stream dlq: no Kafka to read the dead letters of: STREAM_BOOTSTRAP_SERVERS is not set "
+        f"and no local broker answers at 127.0.0.1:{port}; start one in another terminal with "
+        "`stream broker` (or `stream run`, which starts it), or set STREAM_BOOTSTRAP_SERVERS\n",
     )
 
 
