@@ -1,6 +1,7 @@
 """Throughput, latency, stage cost and dedup memory of the whole pipeline (issue 7).
 
-One run, one embedded broker (Tansu), fresh topics and consumer group per
+One run, one broker (the embedded Tansu, or with `--broker kafka` one Apache Kafka
+node as the integration fixtures start it), fresh topics and consumer group per
 measurement, the same synthetic crawl feed (`stream.testing.feed.crawl_feed`: a sliding
 "latest news" window, a few new teasers per page) for (a), (b) and the scale-out:
 
@@ -40,6 +41,7 @@ import datetime as dt
 import json
 import math
 import os
+import random
 import shutil
 import signal
 import statistics
@@ -49,7 +51,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,19 +60,33 @@ import bench_parse  # a sibling: benchmarks/ is on sys.path when run as a script
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from stream import codec, pipeline
+from stream import codec, identity, pipeline
 from stream.cli.produce import crawler_producer
 from stream.cli.tail import read_all
 from stream.dedup import RecentlyForwarded, first_sightings, record_seen, route_sightings
+from stream.enrich import neardup
 from stream.errors import StreamError
 from stream.intake import InputMessage
 from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import EmbeddedBroker
-from stream.kafka.topics import ensure_topics, partitions_of
+from stream.kafka.topics import (
+    INDEX_TABLE,
+    SEEN_TABLE,
+    changelog_topic,
+    ensure_topics,
+    partitions_of,
+)
 from stream.metrics import parse_exposition
 from stream.models import TeaserBatch
 from stream.settings import Settings
-from stream.testing.feed import FeedPage, crawl_feed, distinct_teasers
+from stream.testing.apache_kafka import ApacheKafka, missing_reason
+from stream.testing.feed import (
+    FeedPage,
+    FeedTeaser,
+    crawl_feed,
+    distinct_teasers,
+    history_teasers,
+)
 from stream.testing.workers import READY_TIMEOUT_S, WorkerProcess, worker_env
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +94,11 @@ HERE = Path(__file__).resolve().parent
 # The feed of issue 7: what a crawler of a few news sites sends.
 WINDOW, NEW_PER_PAGE, SITES = 100, 3, 4
 TARGET_RATIO = 0.5
+# Issue 14: on preloaded topics, one worker.
+TARGET_PAGES_S = 1_000.0
+TARGET_RATIO_PRELOADED = 0.1
+TARGET_FLATNESS = 0.9
+TARGET_STATE_BYTES = 500.0
 TARGET_P99_MS = 250.0
 TARGET_BYTES_PER_TEASER = 200.0
 TARGET_PARSE_US = bench_parse.BUDGET_US
@@ -93,6 +114,7 @@ STOP_TIMEOUT_S = 30.0
 FETCH_BYTES = 4_194_304
 
 Message = tuple[bytes | None, bytes, list[tuple[str, bytes]]]
+Broker = EmbeddedBroker | ApacheKafka
 
 
 class HarnessError(Exception):
@@ -162,12 +184,14 @@ class Options:
     partitions: int
     fetch_max_wait_ms: int
     store: str
+    broker: str
     timeout_s: float
     log_dir: Path
     profile_dir: Path | None
+    states: tuple[int, ...] = ()
 
 
-def fresh_settings(broker: EmbeddedBroker, label: str, options: Options) -> Settings:
+def fresh_settings(broker: Broker, label: str, options: Options) -> Settings:
     """Settings with topic names and a group no other measurement has used."""
     run = f"bench-{label}-{uuid.uuid4().hex[:6]}"
     # faust creates the data folder but not its parents.
@@ -181,8 +205,9 @@ def fresh_settings(broker: EmbeddedBroker, label: str, options: Options) -> Sett
         bootstrap_servers=broker.bootstrap_servers,
         app_id=run,
         partitions=options.partitions,
-        # What `stream run` does for the embedded broker; this broker is one too.
-        verify_end_offsets=True,
+        # What `stream run` does for the embedded broker (Settings.for_broker); Apache
+        # Kafka reports true end offsets.
+        verify_end_offsets=options.broker == "tansu",
         fetch_max_wait_ms=options.fetch_max_wait_ms,
         store=options.store,
         data_dir=str(options.log_dir / run / "state"),
@@ -202,7 +227,18 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def broker_pid(broker: EmbeddedBroker) -> int | None:
+def start_broker(kind: str) -> Broker:
+    """The broker every measurement of one run shares: Tansu, or one Apache Kafka node
+    started as the integration fixtures start it."""
+    if kind == "kafka":
+        reason = missing_reason()
+        if reason is not None:
+            raise HarnessError(f"--broker kafka: {reason}")
+        return ApacheKafka()
+    return EmbeddedBroker()
+
+
+def broker_pid(broker: Broker) -> int | None:
     # The broker's CPU is half the story on Tansu.
     return broker.pid
 
@@ -231,9 +267,24 @@ class CpuMeter:
         }
 
 
-def scrape(worker: WorkerProcess) -> dict[str, float]:
-    """Every sample of the worker's /metrics, `name{labels}` -> value."""
-    status, body = worker.get("/metrics")
+def scrape(worker: WorkerProcess, patience_s: float = 300.0) -> dict[str, float]:
+    """Every sample of the worker's /metrics, `name{labels}` -> value.
+
+    A worker restarted over a month of state blocks its event loop (web server
+    included) while it rebuilds the near-duplicate index: that is waited out, up
+    to `patience_s`, not taken for a dead worker.
+    """
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            status, body = worker.get("/metrics")
+            break
+        except OSError:  # TimeoutError and refused connections are OSErrors
+            if time.monotonic() > deadline:
+                raise HarnessError(
+                    f"{worker.base_url}/metrics never answered:\n{worker.log()}"
+                ) from None
+            time.sleep(1.0)
     if status != 200:
         raise HarnessError(f"/metrics of {worker.base_url} answered {status}:\n{worker.log()}")
     return parse_exposition(body.decode())
@@ -348,14 +399,19 @@ def _package(file: str) -> str:
 
 @contextlib.contextmanager
 def workers(
-    settings: Settings, options: Options, profiler: Profiler, label: str, count: int = 1
+    settings: Settings,
+    options: Options,
+    profiler: Profiler,
+    label: str,
+    count: int = 1,
+    ready_timeout_s: float = READY_TIMEOUT_S,
 ) -> Iterator[list[WorkerProcess]]:
     """`count` ready `stream run` workers in one group, stopped on leaving."""
     started = [WorkerProcess.start(settings, options.log_dir, f"{label}-{n}") for n in range(count)]
     try:
         for worker in started:
             try:
-                worker.wait_ready()
+                worker.wait_ready(ready_timeout_s)
             except StreamError as exc:
                 raise HarnessError(str(exc)) from None
         if count > 1:
@@ -392,7 +448,7 @@ def wait_group_settled(group: list[WorkerProcess], settings: Settings) -> None:
 
 
 @contextlib.contextmanager
-def passthrough(settings: Settings, options: Options, profiler: Profiler) -> Iterator[None]:
+def passthrough(settings: Settings, options: Options, profiler: Profiler) -> Iterator[int]:
     """`benchmarks/passthrough.py` started, assigned, and stopped on leaving."""
     ready = options.log_dir / f"{settings.app_id}.ready"
     log_path = options.log_dir / f"{settings.app_id}.log"
@@ -413,7 +469,7 @@ def passthrough(settings: Settings, options: Options, profiler: Profiler) -> Ite
                 )
             time.sleep(0.1)
         profiler.attach(process.pid, "passthrough")
-        yield
+        yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -442,6 +498,10 @@ class Reading:
     # teaser id -> first_page_id, when the reader was asked to decode teasers.
     first_pages: dict[bytes, str] = field(default_factory=dict)
     complete_at: float | None = None
+    # Broker timestamps (ms, CreateTime: when the producer sent it) of the first and
+    # the last expected record: the rate of a run that did not wait for this reader.
+    first_ms: int | None = None
+    last_ms: int | None = None
     stalled: bool = False
     assigned: asyncio.Event = field(default_factory=asyncio.Event)
     caught_up: asyncio.Event = field(default_factory=asyncio.Event)
@@ -548,6 +608,9 @@ async def read_outputs(
                             waiting.discard(key)
                             left -= 1
                             progress_at = now
+                            stamp = record.timestamp
+                            reading.first_ms = min(reading.first_ms or stamp, stamp)
+                            reading.last_ms = max(reading.last_ms or stamp, stamp)
                         if decode:
                             reading.first_pages[key] = orjson.loads(record.value)["first_page_id"]
             if left == 0 and reading.complete_at is None:
@@ -647,7 +710,7 @@ def rate_of(pages: int, run: Drive) -> float | None:
 
 
 def measure_passthrough(
-    broker: EmbeddedBroker, feed: Feed, options: Options, profiler: Profiler
+    broker: Broker, feed: Feed, options: Options, profiler: Profiler
 ) -> dict[str, Any]:
     settings = fresh_settings(broker, "a", options)
     asyncio.run(ensure_topics(settings, broker.bootstrap_servers))
@@ -668,7 +731,7 @@ def measure_passthrough(
 
 
 def measure_pipeline(
-    broker: EmbeddedBroker,
+    broker: Broker,
     feed: Feed,
     options: Options,
     profiler: Profiler,
@@ -749,6 +812,233 @@ def worker_figures(
         "worker_rss_growth_bytes_per_teaser": delta("process_resident_memory_bytes") / unique,
         "worker_stage_seconds": stages,
     }
+
+
+# -- preloaded topics and state (issue 14) ------------------------------------------------
+
+
+async def preload_pages(settings: Settings, messages: Sequence[Message]) -> float:
+    """Every page on the pages topic before anything consumes it; pages/s sent."""
+    producer = tuned_producer(settings)
+    await producer.start()
+    try:
+        first = time.perf_counter()
+        pending = [
+            await producer.send(settings.topic_pages, value, key=key, headers=headers)
+            for key, value, headers in messages
+        ]
+        await asyncio.gather(*pending)
+        return len(messages) / (time.perf_counter() - first)
+    finally:
+        await asyncio.wait_for(producer.stop(), STOP_TIMEOUT_S)
+
+
+async def preload_state(settings: Settings, teasers: Iterable[FeedTeaser]) -> int:
+    """`teasers` written into the changelogs of both tables as a worker that saw them
+    would have written them (faust's json keys and values): `teasers-seen` first-seen
+    times spread over the retention (so none expires during the run), and each
+    teaser's near-duplicate record in `teasers-index`. A worker started afterwards
+    restores them as a worker restarted after a month does."""
+    assert settings.bootstrap_servers
+    producer = AIOKafkaProducer(
+        **client_kwargs(settings, settings.bootstrap_servers),
+        linger_ms=20,
+        max_batch_size=1_048_576,
+    )
+    seen, index = (changelog_topic(settings, t) for t in (SEEN_TABLE, INDEX_TABLE))
+    now, retention = time.time(), settings.dedup_retention_s
+    spread = random.Random(0)
+    await producer.start()
+    written = 0
+    try:
+        pending = []
+        for seq, teaser in enumerate(teasers):
+            tid = teaser.teaser_id
+            first_seen = now - spread.uniform(0.05, 0.95) * retention
+            key, record = neardup.stored_record(tid, text_of(teaser), seq, first_seen)
+            partition = identity.partition_for(tid, settings.partitions)
+            pending.append(
+                await producer.send(
+                    seen, orjson.dumps(first_seen), key=orjson.dumps(tid), partition=partition
+                )
+            )
+            pending.append(
+                await producer.send(index, orjson.dumps(record), key=orjson.dumps(key), partition=0)
+            )
+            written += 1
+            if len(pending) >= 20_000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await asyncio.wait_for(producer.stop(), STOP_TIMEOUT_S)
+    return written
+
+
+def text_of(teaser: FeedTeaser) -> str:
+    # What the fresh agent checks: `TeaserEnricher.enrich`'s text of a teaser.
+    return " ".join(part for part in (teaser.headline, teaser.lead) if part)
+
+
+def measure_passthrough_preloaded(
+    broker: Broker, feed: Feed, options: Options, profiler: Profiler
+) -> dict[str, Any]:
+    """(a) on a preloaded topic: the pages are all there before the copy starts, so
+    the feeder is out of the measurement (the honest denominator of the ratio)."""
+    settings = fresh_settings(broker, "a-pre", options)
+    asyncio.run(ensure_topics(settings, broker.bootstrap_servers))
+    produce_rate = asyncio.run(preload_pages(settings, feed.messages))
+    expected = feed.passthrough_outputs(settings)
+    with passthrough(settings, options, profiler) as pid, CpuMeter(broker_pid(broker)) as cpu:
+        started = cpu_seconds(pid)
+        run = asyncio.run(drive(settings, [], expected, timeout_s=options.timeout_s))
+        used = cpu_seconds(pid) - started
+    problems = run.reading.problems({settings.topic_articles: "copied pages"})
+    pages = len(feed.messages)
+    return {
+        "pages": pages,
+        "pages_per_s": stamped_rate(pages, run.reading),
+        "preload_pages_per_s": produce_rate,
+        "process_cpu_us_per_page": used / pages * 1e6,
+        "repeats": sum(run.reading.repeats().values()),
+        **cpu.per_page(pages),
+        "correct": not problems,
+        "problems": problems,
+    }
+
+
+def stamped_rate(pages: int, reading: Reading) -> float | None:
+    """Pages per second between the first and the last expected output, by the broker
+    timestamps its producer set: no reader or start-up time in it."""
+    if reading.first_ms is None or reading.last_ms is None or reading.last_ms <= reading.first_ms:
+        return None
+    return pages / ((reading.last_ms - reading.first_ms) / 1e3)
+
+
+def measure_state(
+    broker: Broker,
+    feed: Feed,
+    options: Options,
+    profiler: Profiler,
+    *,
+    state: int,
+    label: str,
+) -> dict[str, Any]:
+    """The pipeline on a preloaded topic, one worker restarted over `state` distinct
+    teasers already in its dedup and near-duplicate state (0: a fresh worker).
+
+    The state holds `state` teasers in all: older ones (`history_teasers`, another
+    seed) and the window each site shows on the feed's first page, which the worker
+    saw before its restart; so those must not come out again, and every output of
+    the run is still checked exactly.
+    """
+    settings = fresh_settings(broker, label, options)
+    asyncio.run(ensure_topics(settings, broker.bootstrap_servers, changelogs=True))
+    expected = feed.pipeline_outputs(settings)
+    preloaded: set[str] = set()
+    preload_s = 0.0
+    if state:
+        window = {t.teaser_id: t for page in feed.pages[:SITES] for t in page.teasers}
+        history = list(history_teasers(max(0, state - len(window)), sites=SITES))
+        clash = {t.teaser_id for t in history} & feed.unique_ids
+        if clash:
+            raise HarnessError(
+                f"{len(clash)} history teasers are also in the feed; change its seed"
+            )
+        started = time.perf_counter()
+        asyncio.run(preload_state(settings, [*history, *window.values()]))
+        preload_s = time.perf_counter() - started
+        preloaded = {t.teaser_id for t in history} | set(window)
+        expected[settings.topic_teasers] = frozenset(
+            tid.encode() for tid in feed.unique_ids - set(window)
+        )
+    asyncio.run(preload_pages(settings, feed.messages))
+    restart = time.perf_counter()
+    # Restoring a month of state takes a while: a minute more per 100,000 teasers.
+    ready_timeout = READY_TIMEOUT_S + state * 6e-4
+    with workers(settings, options, profiler, label, ready_timeout_s=ready_timeout) as (worker,):
+        ready_s = time.perf_counter() - restart
+        before = scrape(worker)
+        run = asyncio.run(drive(settings, [], expected, timeout_s=options.timeout_s))
+        after = scrape(worker)
+        letters = asyncio.run(dead_letters(settings))
+    problems = run.reading.problems(names(settings))
+    if letters:
+        problems.append(f"{letters} dead letters; every page of the feed is a valid article")
+    if problems:
+        problems.append(asyncio.run(consumed_pages(settings)))
+    held = int(after.get("stream_dedup_state_keys", -1))
+    wanted = len(preloaded | feed.unique_ids)
+    if held != wanted:
+        problems.append(f"the dedup state holds {held} teasers where {wanted} were sent to it")
+    pages = len(feed.messages)
+    cpu = after["process_cpu_seconds_total"] - before["process_cpu_seconds_total"]
+    parsed = _pages_total(after) - _pages_total(before)
+    repeats = run.reading.repeats()
+    return {
+        "state_teasers": len(preloaded),
+        "pages": pages,
+        "unique_teasers_expected": len(expected[settings.topic_teasers]),
+        "unique_teasers_read": len(run.reading.arrivals[settings.topic_teasers]),
+        "article_repeats": repeats[settings.topic_articles],
+        "teaser_repeats": repeats[settings.topic_teasers],
+        "dedup_state_keys": held,
+        "preload_s": preload_s,
+        "ready_after_restart_s": ready_s,
+        "pages_per_s": stamped_rate(pages, run.reading),
+        # Per page processed between the two scrapes: a worker starts on a preloaded
+        # topic before /readyz answers, so the CPU of those first pages is left out.
+        "worker_cpu_us_per_page": cpu / parsed * 1e6 if parsed > 0 else None,
+        "worker_rss_bytes": after.get("process_resident_memory_bytes"),
+        "correct": not problems,
+        "problems": problems,
+    }
+
+
+async def consumed_pages(settings: Settings) -> str:
+    """What the group committed of the pages topic, against what the topic holds: a
+    run that lost outputs says whether the pages were consumed (and marked done)."""
+    servers = settings.bootstrap_servers
+    assert servers
+    # An OffsetFetch of the group only: no subscription, the group is not disturbed.
+    group = {"group_id": settings.app_id, "enable_auto_commit": False}
+    consumer = AIOKafkaConsumer(**client_kwargs(settings, servers), **group)
+    await consumer.start()
+    try:
+        partitions = await partitions_of(settings, servers, settings.topic_pages)
+        tps = [TopicPartition(settings.topic_pages, p) for p in partitions]
+        committed = [await consumer.committed(tp) for tp in tps]
+        ends = await consumer.end_offsets(tps)
+    finally:
+        await asyncio.wait_for(consumer.stop(), STOP_TIMEOUT_S)
+    done = sum(c or 0 for c in committed)
+    return f"the group committed {done} of the {sum(ends.values())} pages on the topic"
+
+
+def _pages_total(samples: dict[str, float]) -> float:
+    return sum(v for k, v in samples.items() if k.startswith("stream_pages_total{"))
+
+
+def state_curve(
+    broker: Broker, feed: Feed, options: Options, profiler: Profiler, progress: Progress
+) -> list[dict[str, Any]]:
+    """`measure_state` at no state and at each of `options.states`, with the worker's
+    RSS per distinct teaser against the run with no state."""
+    curve = []
+    for state in (0, *options.states):
+        point = measure_state(broker, feed, options, profiler, state=state, label=f"s{state}")
+        curve.append(point)
+        progress(
+            f"state {point['state_teasers']:,}: {point['pages_per_s'] or 0:.0f} pages/s, "
+            f"ready after {point['ready_after_restart_s']:.1f} s"
+        )
+    base = curve[0]["worker_rss_bytes"]
+    for point in curve[1:]:
+        rss = point["worker_rss_bytes"]
+        point["rss_bytes_per_state_teaser"] = (
+            (rss - base) / point["state_teasers"] if rss is not None and base is not None else None
+        )
+    return curve
 
 
 def measure_latency(
@@ -1005,9 +1295,66 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "B",
         )
     )
+    out.extend(curve_rows(report))
     out.append(row(f"scale-out, {s['workers']} workers, fed live", s["pages_per_s"], "pages/s"))
     out.append(row("scale-out worker CPU per page (sum)", s["worker_cpu_us_per_page"], "µs"))
     out.append(row("scale-out broker CPU per page", s["broker_cpu_us_per_page"], "µs"))
+    return out
+
+
+def curve_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The preloaded rows: the honest ratio and the pipeline at growing state."""
+    a, ratio, flat = (
+        report["passthrough_preloaded"],
+        report["ratio_preloaded"],
+        report["state_flatness"],
+    )
+    out = [
+        row("(a) pass-through, preloaded topic", a["pages_per_s"], "pages/s"),
+        row("(a) pass-through process CPU per page, preloaded", a["process_cpu_us_per_page"], "µs"),
+    ]
+    for p in report["curve"]:
+        state = f"{p['state_teasers']:,} teasers of state" if p["state_teasers"] else "no state"
+        target, ok = "", None
+        if not p["state_teasers"]:
+            target = f">= {TARGET_PAGES_S:,.0f}"
+            ok = None if p["pages_per_s"] is None else p["pages_per_s"] >= TARGET_PAGES_S
+        out.append(
+            row(f"(b) pipeline, preloaded topic, {state}", p["pages_per_s"], "pages/s", target, ok)
+        )
+        out.append(row(f"(b) worker CPU per page, {state}", p["worker_cpu_us_per_page"], "µs"))
+        if p["state_teasers"]:
+            out.append(
+                row(f"(b) worker ready after restart, {state}", p["ready_after_restart_s"], "s")
+            )
+            per = p.get("rss_bytes_per_state_teaser")
+            out.append(
+                row(
+                    f"(b) worker RSS per teaser of state, {state}",
+                    per,
+                    "B",
+                    f"<= {TARGET_STATE_BYTES:.0f} B",
+                    None if per is None else per <= TARGET_STATE_BYTES,
+                )
+            )
+    out.append(
+        row(
+            "(b)/(a), both preloaded, no state",
+            ratio,
+            "",
+            f">= {TARGET_RATIO_PRELOADED}",
+            None if ratio is None else ratio >= TARGET_RATIO_PRELOADED,
+        )
+    )
+    out.append(
+        row(
+            "(b) at the largest state / at the smallest",
+            flat,
+            "",
+            f">= {TARGET_FLATNESS}",
+            None if flat is None else flat >= TARGET_FLATNESS,
+        )
+    )
     return out
 
 
@@ -1017,7 +1364,15 @@ def render_table(report: dict[str, Any]) -> str:
     lines.append(f"{'measurement':<{width}}{'value':>12}  {'unit':<8}{'target':<14}result")
     for r in report["rows"]:
         value = r["value"]
-        shown = "-" if value is None else f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
+        shown = (
+            "-"
+            if value is None
+            else f"{value:,.3f}"
+            if abs(value) < 0.1
+            else f"{value:,.2f}"
+            if abs(value) < 10
+            else f"{value:,.0f}"
+        )
         verdict = "" if r["pass"] is None else "pass" if r["pass"] else "FAIL"
         lines.append(
             f"{r['measurement']:<{width}}{shown:>12}  {r['unit']:<8}{r['target']:<14}{verdict}"
@@ -1032,7 +1387,8 @@ def render_table(report: dict[str, Any]) -> str:
     s, m = report["settings"], report["machine"]
     lines.append("")
     lines.append(
-        f"settings: {s['pages']} pages ({s['unique_teasers']} distinct teasers, window {WINDOW}, "
+        f"settings: broker {s['broker']}, {s['pages']} pages "
+        f"({s['unique_teasers']} distinct teasers, window {WINDOW}, "
         f"{NEW_PER_PAGE} new per page, {SITES} sites), {s['partitions']} partitions, "
         f"fetch_max_wait_ms={s['fetch_max_wait_ms']}, worker store {s['store']}, "
         f"latency phase {s['latency_s']:.0f} s, dedup memory at {s['teasers']:,} ids"
@@ -1068,21 +1424,79 @@ class Progress:
         print(f"[{time.perf_counter() - self.started:6.1f} s] {message}", file=sys.stderr)
 
 
-def run(options: Options) -> dict[str, Any]:
-    start_machine = machine()
-    progress = Progress()
+def starting(options: Options) -> tuple[dict[str, Any], Progress, Feed, Profiler]:
+    """What every run begins with: the machine's state, the feed, the profiler."""
+    start_machine, progress = machine(), Progress()
     feed = Feed.build(options.pages)
     profiler = Profiler(options.profile_dir)
-    progress(f"feed of {options.pages} pages built; starting the embedded broker")
-    with EmbeddedBroker() as broker:
+    progress(f"feed of {options.pages} pages built; starting the broker ({options.broker})")
+    return start_machine, progress, feed, profiler
+
+
+def run_curve(options: Options) -> dict[str, Any]:
+    """`--curve`: only the preloaded pass-through and the state curve."""
+    start_machine, progress, feed, profiler = starting(options)
+    with start_broker(options.broker) as broker:
+        a_pre = measure_passthrough_preloaded(broker, feed, options, profiler)
+        progress(f"(a) pass-through, preloaded topic: {a_pre['pages_per_s'] or 0:.0f} pages/s")
+        curve = state_curve(broker, feed, options, profiler, progress)
+    report = curve_report(options, feed, a_pre, curve)
+    report["machine"] = start_machine
+    report["settings"] = {**report["settings"], "latency_s": 0.0, "teasers": 0}
+    report["rows"] = curve_rows(report)
+    report["correct"] = all(check["correct"] for check in report["checks"].values())
+    report["warnings"] = []
+    report["machine_end"] = machine()
+    return report
+
+
+def curve_report(
+    options: Options, feed: Feed, a_pre: dict[str, Any], curve: list[dict[str, Any]]
+) -> dict[str, Any]:
+    fresh, top = curve[0]["pages_per_s"], a_pre["pages_per_s"]
+    flat = [p["pages_per_s"] for p in curve[1:]]
+    return {
+        "settings": {
+            "pages": options.pages,
+            "unique_teasers": len(feed.unique_ids),
+            "partitions": options.partitions,
+            "fetch_max_wait_ms": options.fetch_max_wait_ms,
+            "store": options.store,
+            "broker": options.broker,
+            "states": list(options.states),
+        },
+        "passthrough_preloaded": a_pre,
+        "curve": curve,
+        "ratio_preloaded": fresh / top if fresh and top else None,
+        # Throughput at the largest state over that at the smallest (target >= 0.9).
+        "state_flatness": flat[-1] / flat[0] if len(flat) > 1 and flat[0] and flat[-1] else None,
+        "checks": {
+            "(a) pass-through, preloaded topic": _check(a_pre),
+            **{
+                f"pipeline at {p['state_teasers']:,} teasers of state": {
+                    **_check(p),
+                    "note": _repeats_note(p["article_repeats"] + p["teaser_repeats"]),
+                }
+                for p in curve
+            },
+        },
+    }
+
+
+def run(options: Options) -> dict[str, Any]:
+    start_machine, progress, feed, profiler = starting(options)
+    with start_broker(options.broker) as broker:
         a = measure_passthrough(broker, feed, options, profiler)
         progress(f"(a) pass-through: {a['pages_per_s'] or 0:.0f} pages/s")
+        a_pre = measure_passthrough_preloaded(broker, feed, options, profiler)
+        progress(f"(a) pass-through, preloaded topic: {a_pre['pages_per_s'] or 0:.0f} pages/s")
         b, one, c = measure_pipeline(broker, feed, options, profiler, label="b", latency=True)
         if c is None:
             raise HarnessError(f"(b) never completed, so (c) has no rate: {b['problems']}")
         progress(f"(b) 1 worker: {b['pages_per_s']:.1f} pages/s; (c) p99 {c['p99_ms'] or 0:.0f} ms")
         s, two, _ = measure_pipeline(broker, feed, options, profiler, label="scale", count=2)
         progress(f"scale-out, 2 workers: {s['pages_per_s'] or 0:.1f} pages/s")
+        curve = state_curve(broker, feed, options, profiler, progress)
     identical = one == two
     s["unique_identical_to_one_worker"] = identical
     if not identical:
@@ -1093,13 +1507,11 @@ def run(options: Options) -> dict[str, Any]:
     e = measure_memory(options)
     progress(f"(e) dedup memory at {options.teasers:,} ids")
     ratio = b["pages_per_s"] / a["pages_per_s"] if a["pages_per_s"] and b["pages_per_s"] else None
+    preloaded = curve_report(options, feed, a_pre, curve)
     report: dict[str, Any] = {
+        **preloaded,
         "settings": {
-            "pages": options.pages,
-            "unique_teasers": len(feed.unique_ids),
-            "partitions": options.partitions,
-            "fetch_max_wait_ms": options.fetch_max_wait_ms,
-            "store": options.store,
+            **preloaded["settings"],
             "latency_s": options.latency_s,
             "teasers": options.teasers,
             "stage_pages": min(options.stage_pages, options.pages),
@@ -1120,6 +1532,7 @@ def run(options: Options) -> dict[str, Any]:
             **_check(b),
             "note": _repeats_note(b["article_repeats"] + b["teaser_repeats"]),
         },
+        **preloaded["checks"],
         "(c) latency run": _check(c),
         "scale-out": {
             **_check(s),
@@ -1156,17 +1569,36 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
-        "--small", action="store_true", help="a quick run (150 pages, 10,000 ids, 3 s latency)"
+        "--quick",
+        "--small",
+        dest="small",
+        action="store_true",
+        help="a quick run (150 pages, 10,000 ids, 3 s latency, state curve at 1,000 and 5,000)",
+    )
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="only the preloaded pass-through and the state curve",
+    )
+    parser.add_argument(
+        "--states",
+        help="teasers of preloaded state for the curve, comma-separated "
+        "(10000,100000,1000000; 1000,5000 with --quick)",
     )
     parser.add_argument("--pages", type=int, help="feed pages for (a), (b), scale-out")
     parser.add_argument("--latency-seconds", type=float, help="length of the latency phase")
     parser.add_argument("--teasers", type=int, help="distinct ids for the dedup memory figure")
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument(
+        "--broker",
+        choices=("tansu", "kafka"),
+        default="tansu",
+        help="the embedded Tansu, or one Apache Kafka node from .cache/kafka/libs",
+    )
+    parser.add_argument(
         "--fetch-max-wait-ms",
         type=int,
-        default=10,
-        help="consumers' fetch wait (10: what `stream run` uses with its embedded broker)",
+        help="consumers' fetch wait (default what `stream run` picks: 10 on Tansu, 500 on Kafka)",
     )
     parser.add_argument("--store", choices=("memory", "rocksdb"), default="memory")
     parser.add_argument(
@@ -1181,6 +1613,17 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     pages = args.pages or (150 if args.small else 4000)
     if pages < SITES:
         parser.error(f"--pages must be at least {SITES} (one page per site)")
+    try:
+        states = tuple(
+            int(n)
+            for n in (args.states or ("1000,5000" if args.small else "10000,100000,1000000")).split(
+                ","
+            )
+        )
+    except ValueError:
+        parser.error("--states takes counts separated by commas, like 10000,100000")
+    if any(n < 2 * WINDOW * SITES for n in states):
+        parser.error(f"each --states count must be at least {2 * WINDOW * SITES}")
     log_dir = Path(tempfile.mkdtemp(prefix="stream-bench-"))
     options = Options(
         pages=pages,
@@ -1189,11 +1632,13 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         stage_pages=min(pages, 1000),
         parse_iterations=100 if args.small else 1000,
         partitions=args.partitions,
-        fetch_max_wait_ms=args.fetch_max_wait_ms,
+        fetch_max_wait_ms=args.fetch_max_wait_ms or (10 if args.broker == "tansu" else 500),
         store={"memory": "memory://", "rocksdb": "rocksdb://"}[args.store],
+        broker=args.broker,
         timeout_s=args.timeout,
         log_dir=log_dir,
         profile_dir=args.profile.resolve() if args.profile else None,
+        states=states,
     )
     return args, options
 
@@ -1202,7 +1647,7 @@ def main(argv: list[str] | None = None) -> int:
     args, options = parse_args(argv)
     failed = True
     try:
-        report = run(options)
+        report = run_curve(options) if args.curve else run(options)
         failed = not report["correct"]
     except HarnessError as exc:
         print(f"bench_pipeline: could not measure: {exc}", file=sys.stderr)

@@ -245,29 +245,83 @@ class TeaserEnricher:
     """Stage 3: enrichment and near-duplicate detection over one persistent store.
 
     The store (a faust Table in the worker, a dict offline) holds the near-duplicate
-    index with each teaser's verdict, and the people the stream has learnt.
+    index with each teaser's verdict, and the people the stream has learnt, one key
+    per person (`person:<name>` -> the order it was learnt in), so that learning a
+    name writes one changelog record, not the whole index of up to 50,000 names.
+    With `retention_s`, teasers recorded longer ago leave the near-duplicate index
+    as the dedup state forgets them (a sweep every `sweep_interval_s`).
     """
 
-    PEOPLE_KEY = "people"
+    PEOPLE_KEY = "people"  # the whole index as one dict: the layout before, still read
+    PERSON_PREFIX = "person:"
+    SWEEP_CHUNK = 1_000
 
-    def __init__(self, store: MutableMapping[str, Any], *, threshold: float) -> None:
+    def __init__(
+        self,
+        store: MutableMapping[str, Any],
+        *,
+        threshold: float,
+        retention_s: float | None = None,
+        sweep_interval_s: float = 60.0,
+    ) -> None:
         self.store = store
-        self.people = PeopleIndex.from_dict(store.get(self.PEOPLE_KEY) or {})
+        learned = self._stored_people()
+        self.people = PeopleIndex.from_dict(dict.fromkeys(learned, ""))
         self._people_revision = self.people.revision
+        self._person_seq = len(learned)
         self.near_duplicates = NearDuplicateIndex(store, threshold=threshold)
+        self.retention_s = retention_s
+        self.sweep_interval_s = sweep_interval_s
+        self._next_sweep = 0.0
+        if self.PEOPLE_KEY in store:
+            # Moved once to one key per person, in the order learnt.
+            self._person_seq = 0
+            for name in learned:
+                self._write_people({name: True})
+            del store[self.PEOPLE_KEY]
 
-    def enrich(self, teaser: Teaser) -> Teaser:
+    def enrich(self, teaser: Teaser, *, now: float | None = None) -> Teaser:
+        at = time.time() if now is None else now
+        self._sweep(at)
         enrichment = enrich_teaser(teaser.headline, teaser.lead, people=self.people)
         text = " ".join(part for part in (teaser.headline, teaser.lead) if part)
         # A replayed teaser gets the verdict stored the first time (see neardup).
-        duplicate_of = self.near_duplicates.check_and_add(teaser.teaser_id, text)
+        duplicate_of = self.near_duplicates.check_and_add(teaser.teaser_id, text, now=at)
         self._persist_people()
         enrichment = enrichment.model_copy(update={"near_duplicate_of": duplicate_of})
         return teaser.model_copy(update={"enrichment": enrichment})
+
+    def _sweep(self, now: float) -> None:
+        if self.retention_s is None or now < self._next_sweep:
+            return
+        gone = self.near_duplicates.expire(
+            now=now, retention_s=self.retention_s, limit=self.SWEEP_CHUNK
+        )
+        if len(gone) < self.SWEEP_CHUNK:  # else the next teaser takes the next chunk
+            self._next_sweep = now + self.sweep_interval_s
+
+    def _stored_people(self) -> list[str]:
+        legacy = self.store.get(self.PEOPLE_KEY) or {}
+        prefix = self.PERSON_PREFIX
+        keyed = sorted(
+            (value, key[len(prefix) :])
+            for key, value in self.store.items()
+            if key.startswith(prefix) and isinstance(value, int)
+        )
+        names = [k for k in legacy if isinstance(k, str)]
+        return names + [name for _, name in keyed if name not in legacy]
 
     def _persist_people(self) -> None:
         # `revision` also moves when the cap evicts a name or a surname passes to a
         # newer full name, which the size of the index would not show.
         if self.people.revision != self._people_revision:
-            self.store[self.PEOPLE_KEY] = self.people.to_dict()
+            self._write_people(self.people.changes())
             self._people_revision = self.people.revision
+
+    def _write_people(self, changes: dict[str, bool]) -> None:
+        for name, present in sorted(changes.items()):  # the same order in every process
+            if present:
+                self.store[self.PERSON_PREFIX + name] = self._person_seq
+                self._person_seq += 1
+            else:
+                self.store.pop(self.PERSON_PREFIX + name, None)

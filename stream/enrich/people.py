@@ -62,9 +62,13 @@ class PeopleIndex:
         for name in self._canonical:
             self._note_span(name)
         self.revision = 0
+        # Learned names added or forgotten since `changes()` was last asked: what an
+        # incremental store must write (one key per name, not the whole index).
+        self._changed: set[str] = set()
         for name in learned or {}:
             self.learn(name)
         self.revision = 0  # what was restored is no change
+        self._changed.clear()
 
     def learn(self, full_name: str) -> str:
         """Record a full name; return the canonical name it stands for."""
@@ -84,12 +88,15 @@ class PeopleIndex:
         for old in [o for o in owners if o == full_name or _spellings(o, full_name)]:
             owners.remove(old)  # `Artur Petrov` replaces `Arthur Petrov`
             self._learned.pop(old, None)
+            self._changed.add(old)
         owners.append(full_name)
         self._learned[full_name] = surname
+        self._changed.add(full_name)
         self._note_span(full_name)
         while len(self._learned) > self.MAX_LEARNED:
             old = next(iter(self._learned))
             old_surname = self._learned.pop(old)
+            self._changed.add(old)
             left = [o for o in self._owners.get(old_surname, ()) if o != old]
             if left:
                 self._owners[old_surname] = left
@@ -125,6 +132,16 @@ class PeopleIndex:
     def is_known_word(self, word: str) -> bool:
         """Whether a single word is a known surname (for splitting `Putin-Trump`)."""
         return word in self._seed_surnames or word in self._owners
+
+    def changes(self) -> dict[str, bool]:
+        """Each learned name added (True) or forgotten (False) since the last call.
+
+        A name re-learned after being forgotten counts as added, and moves to the
+        end of the learned order, as `learn` moved it.
+        """
+        changed = {name: name in self._learned for name in self._changed}
+        self._changed.clear()
+        return changed
 
     def to_dict(self) -> dict[str, str]:
         return dict(self._learned)

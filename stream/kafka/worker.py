@@ -265,7 +265,11 @@ class Agents:
         async for event in cast(AsyncIterable[EventT[bytes]], stream.events()):
             if enricher is None:
                 enricher = pipeline.TeaserEnricher(
-                    self.index, threshold=self.settings.near_duplicate_threshold
+                    self.index,
+                    threshold=self.settings.near_duplicate_threshold,
+                    # The near-duplicate index forgets a teaser when dedup does.
+                    retention_s=self.settings.dedup_retention_s,
+                    sweep_interval_s=self.settings.dedup_sweep_interval_s,
                 )
             item = codec.loads_model(FreshBatch, event.value)
             for first in item.teasers:

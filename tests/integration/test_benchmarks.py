@@ -1,4 +1,5 @@
-"""`benchmarks/bench_pipeline.py --small --json` runs end to end and gets exact results.
+"""`benchmarks/bench_pipeline.py --quick --json` runs end to end and gets exact results,
+on each broker of the integration lane (`--broker tansu|kafka`).
 
 It starts its own embedded broker, pass-through and `stream run` workers, so it runs
 as a subprocess, as a person runs it from the README. No timing is asserted (the
@@ -10,11 +11,15 @@ benchmark cannot rot unnoticed.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from stream.testing.apache_kafka import missing_reason
+from tests.integration.conftest import BROKERS
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +27,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_pipeline.py"
 RUN_TIMEOUT_S = 300.0
 
 SECTIONS = {
-    "settings": {"pages", "unique_teasers", "partitions", "fetch_max_wait_ms", "store"},
+    "settings": {"pages", "unique_teasers", "partitions", "fetch_max_wait_ms", "store", "broker"},
     "machine": {"cpu_count", "load_average"},
     "passthrough": {"pages_per_s", "seconds", "repeats", "correct"},
     "pipeline": {
@@ -49,13 +54,27 @@ SECTIONS = {
     },
     "memory": {"memory", "rocksdb"},
     "scale_out": {"workers", "pages_per_s", "unique_identical_to_one_worker", "correct"},
+    "passthrough_preloaded": {"pages_per_s", "process_cpu_us_per_page", "correct"},
+}
+CURVE_POINT = {
+    "state_teasers",
+    "pages_per_s",
+    "worker_cpu_us_per_page",
+    "worker_rss_bytes",
+    "ready_after_restart_s",
+    "dedup_state_keys",
+    "correct",
 }
 
 
-@pytest.fixture(scope="module")
-def report() -> dict:
+@pytest.fixture(scope="module", params=BROKERS)
+def report(request: pytest.FixtureRequest) -> dict:
+    if request.param == "kafka" and (reason := missing_reason()) is not None:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--small", "--json"],
+        [sys.executable, str(BENCH), "--quick", "--json", "--broker", request.param],
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,
@@ -71,7 +90,11 @@ def test_the_report_has_every_section_and_figure(report: dict) -> None:
         for section, fields in SECTIONS.items()
     }
     assert {k: v for k, v in missing.items() if v} == {}
-    assert {"ratio", "rows", "checks", "correct"} <= set(report)
+    assert report["settings"]["broker"] in {"tansu", "kafka"}
+    assert {"ratio", "ratio_preloaded", "state_flatness", "rows", "checks", "correct"} <= set(
+        report
+    )
+    assert [sorted(CURVE_POINT - set(point)) for point in report["curve"]] == [[]] * 3
     for stage in ("parse", "dedup", "enrich", "publish"):
         assert report["pipeline"]["worker_stage_seconds"][stage]["observations"] > 0
     for store in ("memory", "rocksdb"):
@@ -97,3 +120,20 @@ def test_outputs_are_exact_one_worker_and_two(report: dict) -> None:
     assert b["dead_letters"] == 0
     assert s["unique_identical_to_one_worker"] is True
     assert s["workers"] == 2
+
+
+def test_the_curve_restarts_over_the_state_it_was_given(report: dict) -> None:
+    # --quick: no state, then 1,000 and 5,000 teasers preloaded through the changelogs;
+    # the window the feed's first pages show is among them, so it must not come out again.
+    curve = report["curve"]
+    assert [p["state_teasers"] for p in curve] == [0, 1000, 5000]
+    fresh = curve[0]["unique_teasers_expected"]
+    assert fresh == report["settings"]["unique_teasers"]
+    for point in curve:
+        assert point["unique_teasers_read"] == point["unique_teasers_expected"]
+        assert point["article_repeats"] == point["teaser_repeats"] == 0
+    for point in curve[1:]:
+        assert point["unique_teasers_expected"] < fresh
+        assert (
+            point["dedup_state_keys"] == point["state_teasers"] + point["unique_teasers_expected"]
+        )

@@ -8,7 +8,7 @@ import pytest
 
 from stream import identity
 from stream.parse import parse_page
-from stream.testing.feed import crawl_feed, distinct_teasers
+from stream.testing.feed import TEMPLATE_MARKERS, crawl_feed, distinct_teasers, templated_share
 
 
 def _parsed_ids(body: str, fetched_at: dt.datetime) -> list[str]:
@@ -50,3 +50,23 @@ def test_distinct_teasers_counts_the_union_of_windows(
 def test_the_feed_is_repeatable() -> None:
     assert [p.body for p in crawl_feed(3, seed=7)] == [p.body for p in crawl_feed(3, seed=7)]
     assert [p.body for p in crawl_feed(3, seed=7)] != [p.body for p in crawl_feed(3, seed=8)]
+
+
+def test_templated_reports_come_in_the_samples_proportion_and_parse() -> None:
+    # 17 of the 201 teasers of the two sample pages are templated daily reports.
+    assert templated_share() == pytest.approx(17 / 201)
+    pages = list(crawl_feed(400))
+    teasers = {t.teaser_id: t for page in pages for t in page.teasers}
+    share = sum(bool(TEMPLATE_MARKERS.search(t.headline)) for t in teasers.values()) / len(teasers)
+    assert share == pytest.approx(templated_share(), abs=0.02)
+    templated = next(
+        p for p in pages if any(TEMPLATE_MARKERS.search(t.headline) for t in p.teasers)
+    )
+    assert _parsed_ids(templated.body, templated.fetched_at) == [
+        t.teaser_id for t in templated.teasers
+    ]
+
+
+def test_templated_reports_can_be_left_out() -> None:
+    teasers = [t for page in crawl_feed(40, templated=0.0) for t in page.teasers]
+    assert not any(TEMPLATE_MARKERS.search(t.headline) for t in teasers)

@@ -260,3 +260,48 @@ def test_a_flood_of_identical_teasers_keeps_buckets_bounded() -> None:
     found = index.check_and_add("new", f"{REWORDED} {LEAD}")
     assert found is not None
     assert int(found[1:]) >= BUCKET_KEPT + 50 - BUCKET_COMPARED
+
+
+def test_expire_forgets_teasers_recorded_before_the_retention() -> None:
+    store: dict[str, object] = {}
+    index = NearDuplicateIndex(store, threshold=THRESHOLD)
+    index.check_and_add("old", f"{ORIGINAL} {LEAD}", now=1_000.0)
+    index.check_and_add("young", "Lavrov speaks in parliament about New START", now=5_000.0)
+    assert index.expire(now=5_100.0, retention_s=4_500.0) == []
+    assert index.expire(now=5_100.0, retention_s=1_000.0) == ["old"]
+    assert set(store) == {"sig:young"}
+    assert len(index) == 1
+    # The story is forgotten with its teaser: a rewording is new again.
+    assert index.check_and_add("new", f"{REWORDED} {LEAD}", now=5_200.0) is None
+
+
+def test_expiry_survives_a_reopening_and_rows_are_reused() -> None:
+    store: dict[str, object] = {}
+    index = NearDuplicateIndex(store, threshold=THRESHOLD)
+    index.check_and_add("old", f"{ORIGINAL} {LEAD}", now=1_000.0)
+    reopened = NearDuplicateIndex(store, threshold=THRESHOLD)
+    assert reopened.expire(now=3_000.0, retention_s=1_000.0, limit=5) == ["old"]
+    assert reopened.check_and_add("a", f"{ORIGINAL} {LEAD}", now=3_000.0) is None
+    assert reopened.check_and_add("b", f"{REWORDED} {LEAD}", now=3_001.0) == "a"
+
+
+def test_records_written_before_times_were_kept_expire_from_the_opening() -> None:
+    store: dict[str, object] = {}
+    NearDuplicateIndex(store, threshold=THRESHOLD).check_and_add("old", ORIGINAL, now=1.0)
+    store["sig:old"] = store["sig:old"][:5]  # type: ignore[index]
+    reopened = NearDuplicateIndex(store, threshold=THRESHOLD)
+    assert reopened.expire(now=1_000.0, retention_s=100.0) == []
+    assert "old" in reopened
+
+
+def test_the_array_scores_equal_the_scalar_rule_to_the_last_bit() -> None:
+    import numpy as np
+
+    from stream.enrich.neardup import _overlap, _overlaps
+
+    agree = np.arange(0, 129)
+    sizes = np.array([(n * 7) % 23 for n in range(129)])
+    for size in (0, 1, 5, 12, 40):
+        scores = _overlaps(agree / 128, size, sizes).tolist()
+        expected = [_overlap(a / 128, size, int(b)) for a, b in zip(agree, sizes, strict=True)]
+        assert scores == expected

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from stream import codec, dedup, identity, pipeline
+from stream.identity import teaser_id
 from stream.intake import InputMessage
-from stream.models import TeaserBatch
+from stream.models import Teaser, TeaserBatch
 from stream.pipeline import Pipeline, TeaserEnricher
 from stream.settings import Settings
 from tests.conftest import SAMPLE_000, SAMPLE_002
@@ -184,3 +185,36 @@ def test_a_batch_too_big_for_one_message_is_split_and_loses_nothing() -> None:
     assert all(len(p) <= whole // 3 for p in parts)
     split = [s for p in parts for s in codec.loads_model(TeaserBatch, p).sightings]
     assert split == batch.sightings
+
+
+def test_people_are_persisted_one_key_each_and_restored() -> None:
+    store: dict[str, object] = {"people": {"Jane Doemore": ""}}  # the layout before
+    enricher = TeaserEnricher(store, threshold=0.5)
+    assert "people" not in store
+    assert store["person:Jane Doemore"] == 0
+    enricher.enrich(_teaser("Michael Oberlander visits Berlin", "He met the mayor"))
+    learned = {k for k in store if k.startswith("person:")}
+    assert learned == {"person:Jane Doemore", "person:Michael Oberlander"}
+    restored = TeaserEnricher(dict(store), threshold=0.5)
+    assert restored.people.to_dict() == enricher.people.to_dict()
+    assert restored.people.by_surname("Oberlander") == "Michael Oberlander"
+
+
+def test_the_near_duplicate_index_forgets_teasers_after_the_retention() -> None:
+    store: dict[str, object] = {}
+    enricher = TeaserEnricher(store, threshold=0.5, retention_s=100.0, sweep_interval_s=1.0)
+    first = enricher.enrich(_teaser("Floods kill 40 in Kenya", "Rescue work goes on"), now=0.0)
+    assert f"sig:{first.teaser_id}" in store
+    enricher.enrich(_teaser("Markets rally in Tokyo", "Stocks rose"), now=150.0)
+    assert f"sig:{first.teaser_id}" not in store
+
+
+def _teaser(headline: str, lead: str) -> Teaser:
+    return Teaser(
+        teaser_id=teaser_id(headline, lead),
+        headline=headline,
+        lead=lead,
+        first_page_id="p",
+        first_url="https://example.org/",
+        first_seen_at=NOW,
+    )
