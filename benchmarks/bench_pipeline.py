@@ -67,6 +67,7 @@ from stream.dedup import RecentlyForwarded, first_sightings, record_seen, route_
 from stream.enrich import neardup
 from stream.errors import StreamError
 from stream.intake import InputMessage
+from stream.kafka import group
 from stream.kafka.connection import client_kwargs
 from stream.kafka.embedded import EmbeddedBroker
 from stream.kafka.topics import (
@@ -1000,18 +1001,14 @@ async def consumed_pages(settings: Settings) -> str:
     run that lost outputs says whether the pages were consumed (and marked done)."""
     servers = settings.bootstrap_servers
     assert servers
-    # An OffsetFetch of the group only: no subscription, the group is not disturbed.
-    group = {"group_id": settings.app_id, "enable_auto_commit": False}
-    consumer = AIOKafkaConsumer(**client_kwargs(settings, servers), **group)
-    await consumer.start()
-    try:
-        partitions = await partitions_of(settings, servers, settings.topic_pages)
-        tps = [TopicPartition(settings.topic_pages, p) for p in partitions]
-        committed = [await consumer.committed(tp) for tp in tps]
-        ends = await consumer.end_offsets(tps)
-    finally:
-        await asyncio.wait_for(consumer.stop(), STOP_TIMEOUT_S)
-    done = sum(c or 0 for c in committed)
+    tps = [
+        (settings.topic_pages, p)
+        for p in await partitions_of(settings, servers, settings.topic_pages)
+    ]
+    committed, _, ends = await group.offsets(
+        settings, servers, tps, read_true_end=bool(settings.verify_end_offsets)
+    )
+    done = sum(c or 0 for c in committed.values())
     return f"the group committed {done} of the {sum(ends.values())} pages on the topic"
 
 
