@@ -297,7 +297,7 @@ def test_records_written_before_times_were_kept_expire_from_the_opening() -> Non
 def test_the_array_scores_equal_the_scalar_rule_to_the_last_bit() -> None:
     import numpy as np
 
-    from stream.enrich.neardup import _overlap, _overlaps
+    from stream.enrich.neardup.index import _overlap, _overlaps
 
     agree = np.arange(0, 129)
     sizes = np.array([(n * 7) % 23 for n in range(129)])

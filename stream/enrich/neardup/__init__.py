@@ -1,0 +1,49 @@
+"""Near-duplicate teasers: the same story told again, found by MinHash LSH and checked by its facts.
+
+Exact dedup (`stream.identity`) only catches a teaser whose headline is unchanged;
+this package flags a reworded one with the id of the earlier teaser of the same
+story (`near_duplicate_of`). Two parts:
+
+- `story`: the rule, pure functions over two texts (`same_story`, `overlap`,
+  `facts`, `contradicts`), scored on labelled pairs by `benchmarks/bench_enrich.py`;
+- `index`: `NearDuplicateIndex`, which finds the candidates among every recorded
+  teaser and keeps its state in an injected mapping (a changelogged faust Table).
+"""
+
+from stream.enrich.neardup.index import (
+    BUCKET_COMPARED,
+    BUCKET_KEPT,
+    DEFAULT_BANDS,
+    DEFAULT_NUM_PERM,
+    SEED,
+    NearDuplicateIndex,
+    stored_record,
+)
+from stream.enrich.neardup.story import (
+    Facts,
+    Name,
+    contradicts,
+    facts,
+    jaccard,
+    overlap,
+    same_story,
+    shingles,
+)
+
+__all__ = [
+    "BUCKET_COMPARED",
+    "BUCKET_KEPT",
+    "DEFAULT_BANDS",
+    "DEFAULT_NUM_PERM",
+    "SEED",
+    "Facts",
+    "Name",
+    "NearDuplicateIndex",
+    "contradicts",
+    "facts",
+    "jaccard",
+    "overlap",
+    "same_story",
+    "shingles",
+    "stored_record",
+]
