@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 import faust
-from faust.types import EventT
+from faust.types import TP, EventT
 from prometheus_client import CollectorRegistry
 
 from stream import codec, dedup, intake, pipeline, poison
@@ -42,7 +42,13 @@ from stream.intake import InputMessage
 from stream.kafka import connection, exits, watch
 from stream.kafka.attempts import AttemptStore, KafkaAttempts, MemoryAttempts
 from stream.kafka.delivery import DeliveryGuard
-from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE, attempts_topic, workers_spec
+from stream.kafka.topics import (
+    INDEX_TABLE,
+    SEEN_TABLE,
+    attempts_topic,
+    changelog_topic,
+    workers_spec,
+)
 from stream.kafka.web import Endpoints
 from stream.metrics import Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
@@ -104,6 +110,10 @@ class Agents:
         self.index = index
         self.attempts = MemoryAttempts() if attempts is None else attempts
         self.sweeps = dedup.Sweeps(settings.dedup_sweep_interval_s)
+        # Opened from the index table when this worker takes its partition, before it
+        # reports ready (`index_recovered`); None while another worker holds it.
+        self.enricher: pipeline.TeaserEnricher | None = None
+        self._enricher_generation: int | None = None
         # The test hook is chosen here, once: unset (production), pages go straight
         # to the pipeline and nothing is checked per page.
         marker = settings.test_fault_marker
@@ -258,19 +268,47 @@ class Agents:
             retention_s=self.settings.dedup_retention_s,
         )
 
+    def new_enricher(self, *, load: bool = True) -> pipeline.TeaserEnricher:
+        return pipeline.TeaserEnricher(
+            self.index,
+            threshold=self.settings.near_duplicate_threshold,
+            # The near-duplicate index forgets a teaser when dedup does.
+            retention_s=self.settings.dedup_retention_s,
+            sweep_interval_s=self.settings.dedup_sweep_interval_s,
+            load=load,
+        )
+
+    async def index_recovered(self, *, held: bool, generation: int) -> None:
+        """After each recovery: open the enricher from the index table if this worker
+        holds its partition, before the worker reports ready and takes its first
+        teaser (a month of teasers is ~15 s of reading, in steps that let the loop
+        run). Kept as it is only from one generation to the next: a generation
+        missed may have let another worker add teasers."""
+        if not held:
+            self.enricher = self._enricher_generation = None
+            return
+        if self.enricher is not None and self._enricher_generation == generation - 1:
+            self._enricher_generation = generation
+            return
+        started = time.perf_counter()
+        enricher = self.new_enricher(load=False)
+        for _ in enricher.opening():
+            await asyncio.sleep(0)
+        self.enricher, self._enricher_generation = enricher, generation
+        log.info(
+            "near-duplicate index opened: %d teasers, %d words, %d people in %.1f s",
+            len(enricher.near_duplicates),
+            enricher.near_duplicates.words,
+            len(enricher.people.to_dict()),
+            time.perf_counter() - started,
+        )
+
     async def fresh(self, stream: faust.StreamT[bytes]) -> None:
         metrics = self.metrics
-        # Built on the first event: the table is only readable once recovered.
-        enricher: pipeline.TeaserEnricher | None = None
         async for event in cast(AsyncIterable[EventT[bytes]], stream.events()):
-            if enricher is None:
-                enricher = pipeline.TeaserEnricher(
-                    self.index,
-                    threshold=self.settings.near_duplicate_threshold,
-                    # The near-duplicate index forgets a teaser when dedup does.
-                    retention_s=self.settings.dedup_retention_s,
-                    sweep_interval_s=self.settings.dedup_sweep_interval_s,
-                )
+            if self.enricher is None:  # no recovery ran (an Agents built in a test)
+                self.enricher = self.new_enricher()
+            enricher = self.enricher
             item = codec.loads_model(FreshBatch, event.value)
             for first in item.teasers:
                 with metrics.observe_stage("enrich"):
@@ -309,6 +347,7 @@ class Worker:
         self.delivery_guard = DeliveryGuard(on_failure=self._delivery_failed)
         self.app = self._build_app(bootstrap_servers)
         self.seen_table, self.index_table = self._declare_tables(self.app)
+        self.index_table.on_recover(self._index_recovered)
         topics = self._declare_topics(self.app)
         self.agents = Agents(
             self.settings,
@@ -423,6 +462,13 @@ class Worker:
         app.task(announce)
 
     # -- state upkeep ---------------------------------------------------------------
+
+    async def _index_recovered(self) -> None:
+        index = TP(changelog_topic(self.settings, INDEX_TABLE), 0)
+        await self.agents.index_recovered(
+            held=index in self.app.assignor.assigned_actives(),
+            generation=self.app.consumer_generation_id,
+        )
 
     def _dedup_state_keys(self) -> int:
         return len(self.seen_table)

@@ -1,0 +1,82 @@
+"""The fresh agent's enricher: opened from the index table at recovery, before the
+worker reports ready, and dropped or reopened as the index partition moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+
+from stream import pipeline
+from stream.kafka.worker import Agents, Outputs
+from stream.metrics import Metrics
+from stream.models import Teaser
+from stream.settings import Settings
+
+SETTINGS = Settings(partitions=2)
+TEXT = "5 civilians killed, 9 wounded in Ukraine's attacks on Zaporozhye Region during day"
+REWORDED = "Ukraine's attacks on Zaporozhye Region leave 5 civilians dead, 9 wounded in a day"
+
+
+class _Nowhere:
+    async def send(self, **_: Any) -> None:
+        raise AssertionError("nothing is sent here")
+
+
+def _agents(index: dict[str, Any]) -> Agents:
+    sink = _Nowhere()
+    outputs = Outputs(articles=sink, dead_letters=sink, sightings=sink, fresh=sink, unique=sink)
+    return Agents(
+        SETTINGS, metrics=Metrics(CollectorRegistry()), outputs=outputs, seen={}, index=index
+    )
+
+
+def _teaser(tid: str, headline: str) -> Teaser:
+    return Teaser(
+        teaser_id=tid,
+        headline=headline,
+        first_page_id="p",
+        first_seen_at=dt.datetime(2026, 2, 11, tzinfo=dt.UTC),
+    )
+
+
+def _written_by_another_worker() -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    enricher = pipeline.TeaserEnricher(index, threshold=SETTINGS.near_duplicate_threshold)
+    enricher.enrich(_teaser("first", TEXT))
+    return index
+
+
+async def test_the_enricher_is_opened_at_recovery_with_what_the_table_holds() -> None:
+    agents = _agents(_written_by_another_worker())
+    await agents.index_recovered(held=True, generation=1)
+    assert agents.enricher is not None
+    assert len(agents.enricher.near_duplicates) == 1
+    enriched = agents.enricher.enrich(_teaser("second", REWORDED))
+    assert enriched.enrichment.near_duplicate_of == "first"
+
+
+async def test_it_is_kept_from_one_generation_to_the_next_and_dropped_when_revoked() -> None:
+    agents = _agents(_written_by_another_worker())
+    await agents.index_recovered(held=True, generation=1)
+    opened = agents.enricher
+    await agents.index_recovered(held=True, generation=2)
+    assert agents.enricher is opened
+    await agents.index_recovered(held=False, generation=3)
+    assert agents.enricher is None
+
+
+async def test_a_missed_generation_reopens_it_from_the_table() -> None:
+    index = _written_by_another_worker()
+    agents = _agents(index)
+    await agents.index_recovered(held=True, generation=1)
+    opened = agents.enricher
+    # Meanwhile (generations 2-3) another worker held the partition and added a teaser.
+    pipeline.TeaserEnricher(index, threshold=SETTINGS.near_duplicate_threshold).enrich(
+        _teaser("elsewhere", "Lavrov speaks in parliament about New START")
+    )
+    await agents.index_recovered(held=True, generation=4)
+    assert agents.enricher is not opened
+    assert agents.enricher is not None
+    assert len(agents.enricher.near_duplicates) == 2
