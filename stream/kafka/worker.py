@@ -63,6 +63,26 @@ LAG_INTERVAL_S = 5.0
 FORWARD_TTL_S = 3_600.0
 # Sightings batches handled per group (one ack wait per group).
 SIGHTINGS_GROUP = 500
+# Memory of each table's RocksDB databases (`STREAM_STORE=rocksdb://`; the memory
+# store ignores them). faust's defaults allow 3 memtables of 64 MB and a 2 GB block
+# cache per partition database: state on disk, yet a month of it could sit in RAM.
+# Flushed at 8 MB, a memtable holds ~16,000 near-duplicate records (~0.5 kB each);
+# the index reads a record only for a close candidate or a replay, mostly recent.
+# The database's name in the URL: faust reads a bare "rocksdb://" as no store at
+# all (the URL is falsy) and gives the table the app's.
+INDEX_STORE = f"rocksdb:{INDEX_TABLE}"
+ROCKSDB_INDEX: dict[str, Any] = {
+    "write_buffer_size": 8 << 20,
+    "max_write_buffer_number": 2,
+    "block_cache_size": 16 << 20,
+}
+# One database per partition (8): dedup reads miss mostly (bloom filters), so a small
+# cache does.
+ROCKSDB_SEEN: dict[str, Any] = {
+    "write_buffer_size": 4 << 20,
+    "max_write_buffer_number": 2,
+    "block_cache_size": 4 << 20,
+}
 
 
 class Sink(Protocol):
@@ -379,6 +399,7 @@ class Worker:
             autodiscover=False,
             store=s.store,
             datadir=s.data_dir,
+            tabledir=self.table_dir,
             topic_partitions=s.partitions,
             topic_replication_factor=s.replication_factor,
             # A new group must read the pages crawlers sent before it started.
@@ -403,6 +424,14 @@ class Worker:
             web_in_thread=False,
         )
 
+    @property
+    def table_dir(self) -> str:
+        """Where this worker's RocksDB databases live, under `STREAM_DATA_DIR`: one
+        directory per web port, so that workers on one host (each has its own port)
+        never contend for one database's lock, and a worker restarted on its port
+        finds its own again and restores only the changelog written since."""
+        return f"tables-{self.settings.app_id}-{self.settings.web_port}"
+
     # -- wiring -------------------------------------------------------------------
 
     def _topic(self, app: faust.App, name: str, **options: Any) -> Any:
@@ -424,13 +453,19 @@ class Worker:
             key_type=str,
             value_type=float,
             help="teaser id -> first-seen epoch seconds (the exact dedup state)",
+            options=ROCKSDB_SEEN,
         )
         index = app.Table(
             INDEX_TABLE,
             default=None,
             partitions=1,
             key_type=str,
-            help="near-duplicate LSH index and known people (one global partition)",
+            help="near-duplicate index and known people (one global partition)",
+            # On disk whatever STREAM_STORE says: a record per teaser of the month (its
+            # words and facts, ~0.5 kB) held as Python objects cost ~2.5 kB of RAM
+            # each in the memory store (issue 14: at most 500 B per teaser in all).
+            store=INDEX_STORE,
+            options=ROCKSDB_INDEX,
         )
         return seen, index
 

@@ -1,15 +1,19 @@
 """The fresh agent's enricher: opened from the index table at recovery, before the
-worker reports ready, and dropped or reopened as the index partition moves."""
+worker reports ready, and dropped or reopened as the index partition moves; the
+table itself on RocksDB."""
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+from pathlib import Path
 from typing import Any
 
+from faust.stores import memory, rocksdb
 from prometheus_client import CollectorRegistry
 
 from stream import pipeline
-from stream.kafka.worker import Agents, Outputs
+from stream.kafka.worker import Agents, Outputs, Worker
 from stream.metrics import Metrics
 from stream.models import Teaser
 from stream.settings import Settings
@@ -80,3 +84,27 @@ async def test_a_missed_generation_reopens_it_from_the_table() -> None:
     assert agents.enricher is not opened
     assert agents.enricher is not None
     assert len(agents.enricher.near_duplicates) == 2
+
+
+def test_the_index_table_is_on_rocksdb_in_a_directory_of_its_worker(tmp_path: Path) -> None:
+    """Whatever STREAM_STORE says; and faust must not read our store URL as none at all
+    (a bare `rocksdb://` is a falsy URL, and the table silently got the app's store)."""
+    settings = Settings(data_dir=str(tmp_path), web_port=6123, app_id="app")
+    worker = Worker(settings, bootstrap_servers="127.0.0.1:9")
+    index, seen = worker.index_table.data, worker.seen_table.data
+    assert isinstance(index, rocksdb.Store)
+    assert isinstance(seen, memory.Store)
+    assert index.partition_path(0).parent == tmp_path / "v1" / "tables-app-6123"
+    assert index.rocksdb_options.write_buffer_size == 8 << 20
+
+
+def test_faust_runs_recovery_callbacks_before_it_marks_recovery_complete() -> None:
+    """Readiness (`/readyz`) waits for `recovery.completed`; the enricher is opened in
+    the index table's recovery callback, so it must run before that is set."""
+    from faust.tables import base, recovery
+
+    source = inspect.getsource(recovery.Recovery.on_recovery_completed)
+    assert source.index("table.on_recovery_completed(") < source.index("self.completed.set()")
+    assert "await self.call_recover_callbacks()" in inspect.getsource(
+        base.Collection.on_recovery_completed
+    )
