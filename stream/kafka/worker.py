@@ -20,10 +20,13 @@ through `stream._faust`.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import datetime as dt
 import logging
 import os
+import shutil
 import socket
+import tempfile
 import time
 from collections.abc import AsyncIterable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -365,6 +368,7 @@ class Worker:
             address=bootstrap_servers, exit_after_s=settings.broker_lost_exit_s
         )
         self.delivery_guard = DeliveryGuard(on_failure=self._delivery_failed)
+        self._table_dir: str | None = None
         self.app = self._build_app(bootstrap_servers)
         self.seen_table, self.index_table = self._declare_tables(self.app)
         self.index_table.on_recover(self._index_recovered)
@@ -426,11 +430,24 @@ class Worker:
 
     @property
     def table_dir(self) -> str:
-        """Where this worker's RocksDB databases live, under `STREAM_DATA_DIR`: one
-        directory per web port, so that workers on one host (each has its own port)
-        never contend for one database's lock, and a worker restarted on its port
-        finds its own again and restores only the changelog written since."""
-        return f"tables-{self.settings.app_id}-{self.settings.web_port}"
+        """Where this worker's RocksDB databases live.
+
+        On a cluster, under `STREAM_DATA_DIR`, one directory per web port: workers
+        on one host (each has its own port) never contend for one database's lock,
+        and a worker restarted on its port finds its own again and restores only
+        the changelog written since. With the embedded broker, whose topics live in
+        memory and end with it, in a directory of this process, removed at exit: a
+        database kept across brokers would hold teasers and changelog offsets of
+        topics that no longer exist (faust refuses to start when its offset is past
+        the end of the changelog)."""
+        if self._table_dir is None:
+            s = self.settings
+            if s.uses_embedded_broker:
+                self._table_dir = tempfile.mkdtemp(prefix=f"stream-tables-{s.app_id}-")
+                atexit.register(shutil.rmtree, self._table_dir, ignore_errors=True)
+            else:
+                self._table_dir = f"tables-{s.app_id}-{s.web_port}"
+        return self._table_dir
 
     # -- wiring -------------------------------------------------------------------
 

@@ -89,7 +89,9 @@ async def test_a_missed_generation_reopens_it_from_the_table() -> None:
 def test_the_index_table_is_on_rocksdb_in_a_directory_of_its_worker(tmp_path: Path) -> None:
     """Whatever STREAM_STORE says; and faust must not read our store URL as none at all
     (a bare `rocksdb://` is a falsy URL, and the table silently got the app's store)."""
-    settings = Settings(data_dir=str(tmp_path), web_port=6123, app_id="app")
+    settings = Settings(
+        bootstrap_servers="127.0.0.1:9", data_dir=str(tmp_path), web_port=6123, app_id="app"
+    )
     worker = Worker(settings, bootstrap_servers="127.0.0.1:9")
     index, seen = worker.index_table.data, worker.seen_table.data
     assert isinstance(index, rocksdb.Store)
@@ -107,4 +109,18 @@ def test_faust_runs_recovery_callbacks_before_it_marks_recovery_complete() -> No
     assert source.index("table.on_recovery_completed(") < source.index("self.completed.set()")
     assert "await self.call_recover_callbacks()" in inspect.getsource(
         base.Collection.on_recovery_completed
+    )
+
+
+def test_with_the_embedded_broker_the_tables_live_and_die_with_the_process(tmp_path: Path) -> None:
+    """Its topics are in memory: a database kept for the next broker would hold
+    offsets past the end of a new changelog, and faust would refuse to start."""
+    worker = Worker(Settings(data_dir=str(tmp_path)), bootstrap_servers="127.0.0.1:9")
+    tables = Path(worker.table_dir)
+    assert tables.is_absolute()
+    assert tables.is_dir()
+    assert not tables.is_relative_to(tmp_path)
+    assert worker.index_table.data.partition_path(0).parent == tables
+    assert Worker(Settings(data_dir=str(tmp_path)), bootstrap_servers="127.0.0.1:9").table_dir != (
+        worker.table_dir
     )
