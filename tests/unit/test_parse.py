@@ -292,10 +292,8 @@ def test_sample_pages_parse_alike_with_and_without_the_block_shortcut(text: str)
 
 
 def test_a_tag_word_used_only_in_a_later_teaser_block_is_not_split() -> None:
-    body = (
-        ARTICLE
-        + "Tags\nYouTubeTelegram\nA first teaser headline here\nIts lead has four words or more\nRead more\n"
-    )
+    first = "A first teaser headline here\nIts lead has four words or more\nRead more\n"
+    body = ARTICLE + "Tags\nYouTubeTelegram\n" + first
     body += "H two on YouTube\nL two\nRead more\nH three\nL three\nRead more\n"
     expected = ("YouTube", "Telegram")
     assert expected == parse(body).tags
