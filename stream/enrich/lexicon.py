@@ -682,10 +682,10 @@ NEAR_DUP_IGNORED: Final = (NEAR_DUP_STOPWORDS - _wordset("hold holds held")) | _
 #: The events: two teasers that each name some and share none tell two stories
 #: (`Yoon declares martial law` / `Yoon arrested over martial law bid`).
 NEAR_DUP_EVENTS: Final = (
-    "resign quit",
+    "resign quit resignation",
     "cut lower reduce trim slash shed",
-    "sack fire dismiss oust axe",
-    "appoint name pick choose tap nominate select",
+    "sack fire dismiss oust axe dismissal ouster",
+    "appoint name pick choose tap nominate select appointment nomination",
     "hold keep maintain unchanged steady",
     "win won beat defeat lose lost stun thrash overcome clinch",
     "join become became",
@@ -697,15 +697,16 @@ NEAR_DUP_EVENTS: Final = (
     "injure wound hurt injury",
     "destroy downed intercept repel",
     "sign seal ink",
-    "ban suspend block halt bar prohibit",
-    "approve pass adopt ratify",
+    "ban suspend block halt bar prohibit suspension",
+    "approve pass adopt ratify approval passage",
     "impose declare introduce",
-    "withdraw",
-    "close shut end finish",
+    "withdraw withdrawal pullout",
+    "close shut end finish closure shutdown",
     "arrest detain",
     "jail imprison sentence",
     "free release",
-    "capture liberate seize retake",
+    "capture liberate seize retake liberation seizure",
+    "cancel annul scrap void nullify cancellation annulment",
 )
 #: Other words editors swap, folded the same way.
 NEAR_DUP_SYNONYMS: Final = (
@@ -808,14 +809,20 @@ NEAR_DUP_METONYMS: Final[Mapping[str, str]] = {
     "brussels": "EU",
 }
 #: Spelled-out numbers and ordinals, compared as digits (`two` = `2`, `ninth` = `9th`).
-_CARDINALS: Final = "one two three four five six seven eight nine ten"
-_ORDINALS: Final = "first second third fourth fifth sixth seventh eighth ninth tenth"
+_CARDINALS: Final = """one two three four five six seven eight nine ten eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"""
+_ORDINALS: Final = """first second third fourth fifth sixth seventh eighth ninth tenth
+eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth
+nineteenth twentieth"""
 NUMBER_WORDS: Final[Mapping[str, str]] = {
     **{w: str(n) for n, w in enumerate(_wordlist(_CARDINALS), 1)},
     **{w: f"{n}th" for n, w in enumerate(_wordlist(_ORDINALS), 1)},
 }
-#: Months and weekdays: a date is a fact of the story (`on Monday` / `in past day`).
-CALENDAR_WORDS: Final = _wordset(
+#: Months and weekdays: a date is a fact of the story (`on Monday` / `on Tuesday`);
+#: a weekday and a month tell a date two ways (`on Wednesday` / `on October 9`).
+MONTHS: Final = _wordset(
     """january february march april may june july august september october november
-    december monday tuesday wednesday thursday friday saturday sunday"""
+    december"""
 )
+WEEKDAYS: Final = _wordset("monday tuesday wednesday thursday friday saturday sunday")
+CALENDAR_WORDS: Final = MONTHS | WEEKDAYS

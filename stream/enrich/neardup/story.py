@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from stream.enrich.lexicon import MONTHS, WEEKDAYS
 from stream.enrich.neardup.reading import BREAK, END, OUTCOME_DRAW, ROLE, SOURCE
 
 # What a text asserts is read there; the index and callers import it from here.
@@ -169,7 +170,7 @@ def contradicts(a: Facts, b: Facts) -> bool:
     with the same subject (`India beat Australia` is not `Australia beat India`),
     another value with another (`Brown loses to Moreno` is `Moreno defeats Brown`).
     """
-    if (a.numbers - b.numbers) and (b.numbers - a.numbers):
+    if _other_numbers(a.numbers, b.numbers):
         return True
     for axis in a.axes.keys() & b.axes.keys():
         if axis != "outcome" and not (a.axes[axis] & b.axes[axis]):
@@ -187,6 +188,19 @@ def contradicts(a: Facts, b: Facts) -> bool:
     return any(
         unmatched(x, b.names) and unmatched(y, a.names) for x, y in _same_slot(a.names, b.names)
     )
+
+
+def _other_numbers(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Each side has a number, a month or a weekday the other lacks, of one kind."""
+    only_a = a - b
+    if not only_a:
+        return False
+    only_b = b - a
+    return bool(only_b) and bool({_kind(n) for n in only_a} & {_kind(n) for n in only_b})
+
+
+def _kind(value: str) -> int:
+    return 1 if value in MONTHS else 2 if value in WEEKDAYS else 0
 
 
 def _other_winner(a: Facts, b: Facts) -> bool:
