@@ -77,6 +77,7 @@ _AXES: Final = {axis: _tables(groups, _AXIS_EXACT) for axis, groups in NEAR_DUP_
 # Every word or stem that takes a value on some axis: one look-up skips the rest.
 _AXIS_KEYS: Final = frozenset(k for words, stems in _AXES.values() for k in (*words, *stems))
 _BESIDE_NUMBER: Final = frozenset({"up", "down", "higher", "lower"})
+_BEFORE_NUMBER: Final = frozenset({"to", "by", "above", "below", "past"})
 _PERIOD_CUES: Final = frozenset({"past", "last", "this", "next", "during", "over"})
 _PERIOD_VALUES: Final = {u: n for n, u in enumerate(dict.fromkeys(NEAR_DUP_PERIODS.values()))}
 _OUTCOME_WIN, _OUTCOME_LOSE, OUTCOME_DRAW = 0, 1, 2
@@ -272,6 +273,18 @@ def _pieces(token: str) -> tuple[_Word, ...]:
     return found
 
 
+def _folded_role(stems: list[str]) -> tuple[str, ...]:
+    """A title's stems, its phrases folded: `chief executive` is `ceo`, `prime
+    minister` is `pm`."""
+    role: list[str] = []
+    k = 0
+    while k < len(stems):
+        phrase = _PHRASES.get((stems[k], stems[k + 1])) if k + 1 < len(stems) else None
+        role.append(phrase or stems[k])
+        k += 2 if phrase else 1
+    return tuple(role)
+
+
 @functools.lru_cache(maxsize=4096)
 def _number(value: str) -> _Word:
     return _Word(_NUMBER, value, value, value, ignored=False, fold=value)
@@ -355,6 +368,7 @@ class _Reader:
         # (a word may be `_NAME`, `_JOINT` in one, `_PLAIN`).
         self.words: list[_Word] = []
         self.kinds: list[int] = []
+        self.moved: set[int] = set()  # directions beside a number
 
     def read(self) -> Facts:
         known = _TOKENS.get
@@ -505,6 +519,10 @@ class _Reader:
                 if word.event >= 0:
                     axes.setdefault("event", set()).add(word.event)
         axes.setdefault("negation", {-1})
+        if self.moved:
+            # A move by a number is the story's (`closes up 1.5% on tech rally`);
+            # other words of direction are its context.
+            axes["direction"] = self.moved
         if not content:
             # A text of names only keeps them.
             content = [w.stem for w, kind in zip(words, kinds, strict=True) if kind == _NAME]
@@ -543,7 +561,7 @@ class _Reader:
             end = i + 1
             while end < len(words) and titled(end):
                 end += 1
-            role = tuple(w.low for w in words[start:end])
+            role = _folded_role([w.stem for w in words[start:end]])
             found.append(_Run(role, "".join(w[0] for w in role), True, ROLE, start, end))
         return found
 
@@ -576,9 +594,14 @@ class _Reader:
         word = words[i]
         low, stem = word.low, word.stem
         nxt = words[i + 1].low if i + 1 < len(words) else ""
-        if low in _BESIDE_NUMBER and not (
-            (i > 0 and kinds[i - 1] == _NUMBER) or (nxt and kinds[i + 1] == _NUMBER)
-        ):
+        beside = (i > 0 and kinds[i - 1] == _NUMBER) or bool(
+            nxt
+            and (
+                kinds[i + 1] == _NUMBER
+                or (nxt in _BEFORE_NUMBER and i + 2 < len(kinds) and kinds[i + 2] == _NUMBER)
+            )
+        )
+        if low in _BESIDE_NUMBER and not beside:
             return False
         outcome = False
         for axis, (table, stems) in _AXES.items():
@@ -598,5 +621,7 @@ class _Reader:
                 outcome = True
                 if value == _OUTCOME_WIN and nxt == "by" and low.endswith(("ed", "en")):
                     value = _OUTCOME_LOSE  # `beaten by`: a loss
+            elif axis == "direction" and beside:
+                self.moved.add(value)
             axes.setdefault(axis, set()).add(value)
         return outcome

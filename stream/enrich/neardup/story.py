@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Final
 
 from stream.enrich.lexicon import MONTHS, WEEKDAYS
-from stream.enrich.neardup.reading import BREAK, END, OUTCOME_DRAW, ROLE, SOURCE
+from stream.enrich.neardup.reading import BREAK, OUTCOME_DRAW, ROLE, SOURCE
 
 # What a text asserts is read there; the index and callers import it from here.
 from stream.enrich.neardup.reading import Facts as Facts
@@ -127,7 +127,7 @@ def _initials(short: Name, other: Name) -> bool:
 
 
 # Neighbours that tell nothing of a slot when they follow a name.
-_NO_SLOT: Final = frozenset({END, BREAK, SOURCE})
+_NO_SLOT: Final = frozenset({BREAK, SOURCE})
 
 
 def _same_slot(a: tuple[Name, ...], b: tuple[Name, ...]) -> list[tuple[Name, Name]]:
