@@ -150,15 +150,18 @@ class Facts(NamedTuple):
         try:
             if len(value) == 5 and value[3] == _LAYOUT:
                 numbers, names, axes, _, subject = value
-                people = tuple(Name(tuple(n[:-5]), *_name_fields(n[-5:])) for n in names)
+                people = tuple(_name(n) for n in names)
             else:
                 numbers, names, axes = value
                 subject = -1
                 people = tuple(Name(tuple(n[:-2]), str(n[-2]), bool(n[-1])) for n in names)
+            if not all(isinstance(n, str) for n in numbers):
+                raise TypeError(f"numbers must be strings, got {numbers!r}")
+            # JSON keeps the values' types: a set of ints stays one.
             return cls(
-                frozenset(map(str, numbers)),
+                frozenset(numbers),
                 people,
-                {str(k): frozenset(map(int, v)) for k, v in axes.items()},
+                {str(k): frozenset(v) for k, v in axes.items()},
                 int(subject),
             )
         except (TypeError, ValueError, AttributeError, IndexError):
@@ -168,9 +171,16 @@ class Facts(NamedTuple):
 _LAYOUT: Final = 2
 
 
-def _name_fields(fields: list[Any]) -> tuple[str, bool, str, str, str]:
-    initials, soft, key, before, after = fields
-    return str(initials), bool(soft), str(key), str(before), str(after)
+def _name(stored: list[Any]) -> Name:
+    """A name as `Facts.to_json` stores it: its words, then five fields."""
+    words = tuple(stored[:-5])
+    initials, soft, key, before, after = stored[-5:]
+    # Joining raises TypeError on anything but strings: a check at C speed, as each
+    # candidate of the index decodes every name of its record.
+    "".join((*words, initials, key, before, after))
+    if not words:
+        raise ValueError(f"a stored name has no words: {stored!r}")
+    return Name(words, initials, bool(soft), key, before, after)
 
 
 @functools.cache
@@ -208,6 +218,13 @@ def _country_openers() -> frozenset[str]:
 # (`talks in Khartoum` / `talks in Jeddah`).
 _CAPITALS: set[str] = set()
 _LOCATIVES: Final = frozenset({"in", "at", "near", "outside", "over", "from", "to"})
+
+
+def load_tables() -> None:
+    """Build the tables the reading needs beyond the gazetteer (~0.2 s once; see
+    `stream.enrich.preload`)."""
+    _country_keys()
+    _country_openers()
 
 
 def facts(text: str) -> Facts:
