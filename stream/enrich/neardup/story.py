@@ -170,8 +170,11 @@ def contradicts(a: Facts, b: Facts) -> bool:
     with the same subject (`India beat Australia` is not `Australia beat India`),
     another value with another (`Brown loses to Moreno` is `Moreno defeats Brown`).
     """
-    if _other_numbers(a.numbers, b.numbers):
-        return True
+    only_a = a.numbers - b.numbers
+    if only_a:
+        only_b = b.numbers - a.numbers
+        if only_b and _other_numbers(only_a, only_b):
+            return True
     for axis in a.axes.keys() & b.axes.keys():
         if axis != "outcome" and not (a.axes[axis] & b.axes[axis]):
             return True
@@ -190,13 +193,11 @@ def contradicts(a: Facts, b: Facts) -> bool:
     )
 
 
-def _other_numbers(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Each side has a number, a month or a weekday the other lacks, of one kind."""
-    only_a = a - b
-    if not only_a:
-        return False
-    only_b = b - a
-    return bool(only_b) and bool({_kind(n) for n in only_a} & {_kind(n) for n in only_b})
+def _other_numbers(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
+    """Whether the numbers, months and weekdays only each side gives share a kind."""
+    if min(only_a) < "a" and min(only_b) < "a":
+        return True  # digits sort first: a number on each side, as most siblings have
+    return bool({_kind(n) for n in only_a} & {_kind(n) for n in only_b})
 
 
 def _kind(value: str) -> int:
