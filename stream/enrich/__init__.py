@@ -27,7 +27,10 @@ The modules, each importing only those above it in this list:
 - `people`: `PeopleIndex`.
 - `headline`: attribution (`— Lavrov`) and category (`IN BRIEF:`).
 - `tokens`: the tokenizer.
-- `entities`: the entity extractor.
+- `entities`: the entity extractor, a package: `text` (the state of a scan over
+  one text and the lookups every rule shares), `people`, `organizations` and
+  `places` (the rules that find each), `scan` (the order of reading),
+  `resolution` (countries a text leaves open, from the rest of the teaser).
 - `enrichment`: `enrich_teaser`, `article_entities`, `preload`.
 - `neardup`: the near-duplicate index (MinHash LSH over content words, verified
   by the facts each teaser asserts).
