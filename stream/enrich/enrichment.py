@@ -13,6 +13,7 @@ from stream.enrich.entities import extract
 from stream.enrich.gazetteer import gazetteer
 from stream.enrich.headline import attribution, category
 from stream.enrich.language import language, word_count
+from stream.enrich.names import given_names, is_company
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import tokenize
 from stream.enrich.vocabulary import is_english_word
@@ -68,3 +69,5 @@ def preload() -> None:
     gazetteer()
     company_forms()
     is_english_word("word")
+    given_names()
+    is_company("Pfizer")

@@ -11,6 +11,7 @@ from typing import Final
 from stream.enrich.entities.text import TextScan, lower_words_before, word_after
 from stream.enrich.gazetteer import is_big_city
 from stream.enrich.lexicon import BLOCS
+from stream.enrich.names import is_common_word, is_given_name
 from stream.enrich.people import surname_of
 
 #: Prepositions that put a place, not a person, after them (`in Moreno`).
@@ -22,13 +23,37 @@ class PeopleRules(TextScan):
 
     def _person(self, text: str, i: int, *, single: bool) -> None:
         if single:
-            name = self.local.get(text) or self.people.by_surname(text) or text
+            name = self.local.get(text) or self.people.seeded(text) or text
         else:
             name = self.people.canonical(text) or text
             self.out.full_names.append(name)
             self.local.setdefault(surname_of(name), name)
             self.local.setdefault(surname_of(text), name)
         self._add("person", name, i)
+
+    def _name_run(self, i: int, j: int, title: bool) -> None:
+        """An unknown run of two or more name-like words: a person, unless it is not.
+
+        A person's name opens with a first name or with a word no dictionary has
+        (`Anura Kumara Dissanayake`, `Shaktikanta Das`). A run that opens with a
+        common word (`Super Falcons`, `Europa Clipper`, `Human Services`) is no
+        one's name, but a common word right before a first name is a description
+        (`Spinners Sajid Khan`): the name is what follows it.
+        A run of three or more whose other words are all uncommon is a name all the
+        same (`Anura Kumara Dissanayake`: `anura` is a dictionary word too). A title
+        before the run makes it a person whatever it opens with.
+        """
+        toks = self.toks
+        if (
+            title
+            or not is_common_word(toks[i].text)
+            or (j - i >= 3 and not any(is_common_word(t.text) for t in toks[i + 1 : j]))
+        ):
+            self._person(self._span_text(i, j), i, single=False)
+        elif j - i >= 3 and is_given_name(toks[i + 1].text):
+            self._person(self._span_text(i + 1, j), i + 1, single=False)
+        elif toks[j - 1].low.endswith("s") and is_common_word(toks[j - 1].text):
+            self._add("org", self._span_text(i, j), i)  # `Super Falcons`, `All Blacks`
 
     def _surname_like(self, i: int, j: int, match: tuple[int, str, str], title: bool) -> bool:
         """`Governor Kazuo Ueda`, `Bernie Moreno`: a town's name as a surname.

@@ -322,7 +322,7 @@ class Extractor(PlaceRules, PeopleRules):
         if after is not None and after.low in OBJECT_AFTER:
             return j  # `Vera Rubin telescope`: a name of a thing
         if len(span) >= 2:
-            self._person(text, i, single=False)  # `Anura Kumara Dissanayake`
+            self._name_run(i, j, title)  # `Anura Kumara Dissanayake`, `Super Falcons`
             return j
         # One unknown word: a person after a title (`skater Gumennik`), an
         # organisation before `party` or after `the` (`Tisza party`, `the Louvre`),

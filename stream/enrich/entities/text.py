@@ -23,6 +23,7 @@ from stream.enrich.lexicon import (
     TITLE_PARTS,
     TITLES,
 )
+from stream.enrich.names import company_span, is_company
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import Token
 
@@ -93,7 +94,7 @@ class TextScan:
         if i >= len(toks) or not (toks[i].cap or toks[i].acronym):
             return None
         first = toks[i].text
-        widest = max(self.gaz.span_from(first), self.people.span_from(first))
+        widest = max(self.gaz.span_from(first), self.people.span_from(first), company_span(first))
         if i + 1 < len(toks) and toks[i + 1].low == "city":
             widest = max(widest, 2)  # `Gaza City`
         limit = min(len(toks), i + widest)
@@ -121,7 +122,7 @@ class TextScan:
             return None  # `Airport`, `Fleet`, `Republic` are towns somewhere
         if self.people.canonical(text) is not None:
             return "person"
-        if text in ORGANIZATIONS:
+        if text in ORGANIZATIONS or is_company(text):
             return "org"
         if text in gaz.regions:
             return "region"
