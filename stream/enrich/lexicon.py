@@ -169,10 +169,37 @@ ORG_BEFORE: Final = _wordset(
     retailer club"""
 )
 
+#: Nouns a lead calls a company by (`The drugmaker said`, `the airline sold`): with one,
+#: the headline's unknown subject is that company, not a person.
+COMPANY_NOUNS: Final = _wordset(
+    """company firm group carmaker automaker drugmaker planemaker chipmaker miner retailer
+    lender insurer airline carrier conglomerate manufacturer producer supplier giant
+    cooperative utility refiner operator startup developer brand maker exporter shipper
+    bank"""
+)
+#: Words of a sports story: in one, a city or an unknown name that plays is a team.
+SPORT_WORDS: Final = _wordset(
+    """coach striker goalkeeper defender midfielder forward squad derby match final finals
+    semi-final quarter-final league cup champions championship tournament playoff playoffs
+    season club fans goal goals wickets innings tries penalties shootout transfer grand
+    prix race podium pole lap laps olympics"""
+)
+#: Verbs a team takes in a headline, in the plural (`Liverpool agree`, `Springboks
+#: thrash`); a person takes them with an -s (`Gauff beats`).
+TEAM_VERBS: Final = _wordset(
+    """beat win sign agree name appoint sack draw lose go reach retain thrash hold stun edge
+    clinch face host complete seal qualify claim advance crash rout top extend avoid part
+    knock crush earn land"""
+)
+#: Words before a name that make it the other side of a match (`held by Genoa`,
+#: `beating Uruguay`, `from Feyenoord`).
+OPPONENT_BEFORE: Final = _wordset("beat beating against over by from v vs thrash thrashing edge")
+
 #: Lower-case nouns after a single name that make it an organisation (`Tisza party`).
 ORG_AFTER: Final = _wordset(
     """party company group plant factory airline bank messenger platform agency division
-    holding concern corporation firm outlet newspaper channel fund"""
+    holding concern corporation firm outlet newspaper channel fund refinery smelter unit
+    subsidiary shares stock"""
 )
 
 #: Lower-case roles after a single name that make it the body they lead

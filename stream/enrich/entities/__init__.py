@@ -11,6 +11,7 @@ only when it names the state (`Russian troops`, not `Russian scientists`).
 
 from __future__ import annotations
 
+from stream.enrich.entities.cues import teaser_cues
 from stream.enrich.entities.resolution import resolve_context
 from stream.enrich.entities.scan import Extractor
 from stream.enrich.entities.text import Mention
@@ -25,7 +26,8 @@ def extract(token_lists: list[list[Token]], people: PeopleIndex) -> Entities:
     local: dict[str, str] = {}
     # Last text first, so that a surname in the headline links to the name the
     # lead gives in full (`Szijjarto calls...` / `Peter Szijjarto stated...`).
-    extractions = [Extractor(toks, people, local).run() for toks in reversed(token_lists)]
+    cues = teaser_cues(token_lists)
+    extractions = [Extractor(toks, people, local, cues).run() for toks in reversed(token_lists)]
     extractions.reverse()
     for extraction in extractions:
         for name in extraction.full_names:

@@ -5,11 +5,27 @@ from __future__ import annotations
 from typing import Final
 
 from stream.enrich.companies import is_company_form
-from stream.enrich.entities.text import TextScan, word_after
-from stream.enrich.lexicon import NOT_NAMES, ORG_HEADS
+from stream.enrich.entities.text import (
+    TextScan,
+    lower_words_before,
+    word_after,
+)
+from stream.enrich.lexicon import (
+    NOT_NAMES,
+    OPPONENT_BEFORE,
+    ORG_HEADS,
+    TEAM_VERBS,
+)
+from stream.enrich.names import (
+    is_common_word,
+    is_given_name,
+)
 
 #: Words of the longest company name read up to its legal form.
 _LONGEST_COMPANY: Final = 6
+
+#: A city big enough for a team named after it (`Bilbao`, not `George`, South Africa).
+_TEAM_CITY: Final = 250_000
 
 
 class OrganizationRules(TextScan):
@@ -95,4 +111,36 @@ class OrganizationRules(TextScan):
             and not (end + 1 < len(toks) and toks[end + 1].cap and not toks[end].brk)
             and self._match(end) is None
             and after.low not in NOT_NAMES
+        )
+
+    def _team(self, i: int, j: int) -> bool:
+        """In a sports story, whether the name from i to j is a team.
+
+        It is when it takes a team's verb in the plural (`Liverpool agree`,
+        `Celtics win`), stands as the other side (`held by Genoa`, `beat Atletico
+        Mineiro`), holds a city (`Paris Saint-Germain`) or ends with a common
+        plural (`Boca Juniors`).
+        """
+        if not self.cues.sport:
+            return False
+        toks = self.toks
+        after = word_after(toks, j)
+        if after is not None and not after.cap and after.low in TEAM_VERBS:
+            return True
+        before = lower_words_before(toks, i, 1)
+        if before and before[-1] in OPPONENT_BEFORE:
+            return True
+        if j - i < 2:
+            return False
+        first, last = toks[i], toks[j - 1]
+        for tok in toks[i:j]:
+            cities = self.gaz.cities.get(tok.text)
+            if cities and cities[0].population >= _TEAM_CITY:
+                # `Paris Saint-Germain`, not `Vincent Kompany` (a town in the US too).
+                return tok is first or not is_given_name(first.text)
+        return (
+            last.low.endswith("s")
+            and is_common_word(last.text)
+            and not is_given_name(first.text)
+            and not is_given_name(last.text[:-1])  # `Nico Williams`
         )

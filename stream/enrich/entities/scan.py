@@ -22,13 +22,16 @@ from stream.enrich.lexicon import (
     CONNECTORS,
     EVENT_PREFIXES,
     FEATURE_PREFIXES,
+    FUNCTION_WORDS,
     GEO_HEADS,
     INITIAL_SKIP,
     NAME_PARTICLES,
+    NONSTATE_HEADS,
     NOT_ENTITIES,
     NOT_NAMES,
     NOT_ORG_ACRONYMS,
     OBJECT_AFTER,
+    OPPONENT_BEFORE,
     ORG_AFTER,
     ORG_ALIASES,
     ORG_BEFORE,
@@ -40,6 +43,7 @@ from stream.enrich.lexicon import (
     ROMAN_NUMERAL,
     SPEAKER_NOUNS,
     SPEECH_VERBS,
+    TEAM_VERBS,
     TITLE_PARTS,
     TITLES,
     TOPONYM_END,
@@ -144,6 +148,9 @@ class Extractor(PlaceRules, PeopleRules):
             return self._unknown(i, title)  # `Rostov Nuclear Power Plant`
         if kind == "subdivision":
             return self._subdivision_or_name(i, end, text, region_end)
+        if kind == "city" and self._team(i, end):
+            self._add("org", text, i)  # `Liverpool agree deal`, `held by Genoa`
+            return end
         if kind == "city" and after is not None:
             if after.low in ORG_LEADERS and not after.cap:
                 self._add("org", text, i)  # `Barcelona president`: the club
@@ -255,8 +262,13 @@ class Extractor(PlaceRules, PeopleRules):
                     and not (match[1] == "org" and toks[match[0] - 1].low in ORG_HEADS)
                     and not self._surname_like(i, j, match, title)
                 ):
-                    if j == i + 1 and match[1] == "country" and toks[i].namelike:
-                        # `Air India`: a name with a country inside is a body, no country.
+                    if (
+                        j == i + 1
+                        and toks[i].namelike
+                        and (match[1] == "country" or (match[1] == "city" and self.cues.sport))
+                    ):
+                        # `Air India`, and in a sports story `Real Madrid`, `Bayern
+                        # Munich`: a name with a place inside is a body, no place.
                         self._add("org", self._span_text(i, match[0]), i)
                         return match[0]
                     break
@@ -321,26 +333,76 @@ class Extractor(PlaceRules, PeopleRules):
             return self._place_list(j)
         if after is not None and after.low in OBJECT_AFTER:
             return j  # `Vera Rubin telescope`: a name of a thing
+        if len(span) >= 2 and not title and self._team(i, j):
+            self._add("org", text, i)  # `Paris Saint-Germain`, `Boca Juniors`
+            return j
         if len(span) >= 2:
             self._name_run(i, j, title)  # `Anura Kumara Dissanayake`, `Super Falcons`
             return j
-        # One unknown word: a person after a title (`skater Gumennik`), an
-        # organisation before `party` or after `the` (`Tisza party`, `the Louvre`),
-        # else nothing to say.
-        word = span[0].text
+        return self._lone_word(i, title)
+
+    def _subdivision_or_name(self, i: int, end: int, text: str, region_end: int | None) -> int:
+        """A subdivision where a cue of place stands, else a name of another kind."""
+        found = self._subdivision(i, end, text, region_end)
+        return found if found is not None else self._unknown(i, False)
+
+    def _lone_word(self, i: int, title: bool) -> int:
+        """One unknown capitalised word: a person, an organisation, or nothing to say.
+
+        A person after a title (`skater Gumennik`), before a speech verb (`Sheinbaum
+        says`) or after a place's possessive before a verb (`Serbia's Vucic calls`);
+        an organisation before `party` or after `the` (`Tisza party`, `the Louvre`),
+        as a teaser's subject when its lead speaks of a company (`Maersk warns` /
+        `the Danish shipping group`), as a team in a sports story (`Napoli go top`,
+        `held by Genoa`), as the source after a dash (`— Eurostat`).
+        """
+        toks = self.toks
+        tok = toks[i]
+        word, text, j = tok.text, tok.text, i + 1
+        before = lower_words_before(toks, i, 2)
+        after = word_after(toks, j)
+        verb = after is not None and not after.cap and after.low not in FUNCTION_WORDS
+        possessed = i > 0 and toks[i - 1].poss and self._is_place(i - 1)  # `Serbia's Vucic`
+        cues = self.cues
         if title or (before and before[-1] in TITLES):
             self._person(text, i, single=True)
-        elif after is not None and after.low in ORG_AFTER and not span[0].initial:
-            self._add("org", text, i)
+        elif (
+            after is not None
+            and after.low in ORG_AFTER
+            and not (tok.initial and is_english_word(word))  # `Ruling party`
+        ):
+            self._add("org", text, i)  # `Tisza party`, `Dangote refinery`
         elif after is not None and after.low in ORG_LEADERS:
             self._add("org", text, i)  # `Harvard president`: who leads it is a body
+        elif (
+            cues.company
+            and (i == 0 or possessed)
+            and not self._plural_people(word)
+            and not (tok.initial and is_english_word(word))  # `Shares of the chipmaker`
+        ):
+            self._add("org", text, i)  # `Maersk warns` / `The Danish shipping group`
+        elif i > 0 and toks[i - 1].dash and j == len(toks) and not self._plural_people(word):
+            self._add("org", text, i)  # `— Eurostat`: a source no index knows as a person
+        elif cues.sport and (
+            (verb and after is not None and after.low in TEAM_VERBS)
+            or (before and before[-1] in OPPONENT_BEFORE)
+        ):
+            self._add("org", text, i)  # `Napoli go top`, `from Feyenoord`: a team
         elif (
             after is not None
             and after.low in SPEECH_VERBS
             and not self._plural_people(word)
-            and span[0].low not in SPEAKER_NOUNS  # `Diplomat says`
+            and tok.low not in SPEAKER_NOUNS  # `Diplomat says`
         ):
             self._person(text, i, single=True)  # `Sheinbaum says`: a surname alone
+        elif (
+            possessed
+            and verb
+            and after is not None
+            and after.low not in NONSTATE_HEADS | OBJECT_AFTER
+            and not self._plural_people(word)
+        ):
+            self._person(text, i, single=True)  # `Serbia's Vucic calls`: its leader
         elif (
             before
             and before[-1] == "the"
@@ -354,7 +416,7 @@ class Extractor(PlaceRules, PeopleRules):
             and after is not None
             and not after.cap
             and not self._plural_people(word)
-            and not TOPONYM_END.search(span[0].low)
+            and not TOPONYM_END.search(tok.low)
             and not is_english_word(word)
         ):
             # `Glencore in talks`, `Petrobras raises prices`: a text that opens with
@@ -362,8 +424,3 @@ class Extractor(PlaceRules, PeopleRules):
             # are introduced by their full name or a title.
             self._add("org", word, i)
         return j
-
-    def _subdivision_or_name(self, i: int, end: int, text: str, region_end: int | None) -> int:
-        """A subdivision where a cue of place stands, else a name of another kind."""
-        found = self._subdivision(i, end, text, region_end)
-        return found if found is not None else self._unknown(i, False)

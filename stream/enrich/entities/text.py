@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stream.enrich.entities.cues import TeaserCues
 from stream.enrich.gazetteer import gazetteer, is_big_city
 from stream.enrich.lexicon import (
     CONNECTORS,
@@ -72,8 +73,11 @@ def word_after(toks: list[Token], j: int) -> Token | None:
 class TextScan:
     """One text's tokens, what is known, and the mentions found so far."""
 
-    def __init__(self, toks: list[Token], people: PeopleIndex, local: dict[str, str]) -> None:
+    def __init__(
+        self, toks: list[Token], people: PeopleIndex, local: dict[str, str], cues: TeaserCues
+    ) -> None:
         self.toks = toks
+        self.cues = cues  # what the whole teaser says (a sports story, a company)
         self.people = people
         self.local = local  # surname -> full name seen in this teaser
         self.gaz = gazetteer()

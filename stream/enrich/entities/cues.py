@@ -1,0 +1,45 @@
+"""What the whole teaser says about its names: is it a sports story, does it speak of a company.
+
+Read once over all of a teaser's tokens before its texts are scanned. In a sports
+story a city or an unknown name that plays is a team (`Liverpool agree deal`,
+`held by Genoa`); a lead that speaks of `the drugmaker` or `the airline` makes the
+headline's unknown subject that company (`Maersk warns ...` / `The Danish shipping
+group said`), where it would otherwise read as a person who speaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from stream.enrich.lexicon import COMPANY_NOUNS, SPORT_WORDS
+from stream.enrich.tokens import Token
+
+#: A score: `2-0`, `35-7`, `1-1`.
+_SCORE: Final = re.compile(r"\d{1,3}-\d{1,3}")
+#: Words between `the` and the company noun it opens (`the Danish shipping group`).
+_COMPANY_NOUN_REACH: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class TeaserCues:
+    sport: bool = False
+    company: bool = False
+
+
+def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
+    sport = company = False
+    for toks in token_lists:
+        for k, tok in enumerate(toks):
+            low = tok.low
+            if low in SPORT_WORDS or _SCORE.fullmatch(low):
+                sport = True
+            elif low == "the" and not company:
+                for nxt in toks[k + 1 : k + 1 + _COMPANY_NOUN_REACH]:
+                    if nxt.low in COMPANY_NOUNS:
+                        company = True
+                        break
+                    if nxt.brk:
+                        break
+    return TeaserCues(sport=sport, company=company)
