@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from stream.enrich.entities.organizations import OrganizationRules
 from stream.enrich.entities.text import lower_words_before, word_after
-from stream.enrich.gazetteer import lookup_place
+from stream.enrich.gazetteer import (
+    SMALL_CITY,
+    lookup_place,
+)
 from stream.enrich.lexicon import (
     FUNCTION_WORDS,
     GEO_HEADS,
@@ -27,6 +30,7 @@ from stream.enrich.lexicon import (
     TOPONYM_END,
     US_STATE_CUES,
 )
+from stream.enrich.names import is_common_word, is_given_name
 
 
 class PlaceRules(OrganizationRules):
@@ -72,6 +76,9 @@ class PlaceRules(OrganizationRules):
                 # `US Treasury` names the state; `Kenya Airways` is a company.
                 self._add("place", place.name, i, place.country)
             return org_end
+        named = self._name_after_nationality(i, end, text)
+        if named is not None:
+            return named
         after = word_after(toks, end)
         if not toks[end - 1].poss and after is not None and after.low in NONSTATE_HEADS:
             return end
@@ -82,7 +89,10 @@ class PlaceRules(OrganizationRules):
         if state is not None:
             # `Georgia` is a country and a US state: `Georgia Governor` is the
             # state; else the teaser's other places choose, the country by default.
-            if after is not None and after.low in US_STATE_CUES:
+            if (after is not None and after.low in US_STATE_CUES) or (
+                # `Plains, Georgia`: a state after a place and a comma.
+                i > 0 and toks[i - 1].brk and not toks[i - 1].dash and self._is_place(i - 1)
+            ):
                 self._add("place", text, i, state)
                 return end
             mention = self._add("place", place.name, i, place.country)
@@ -103,6 +113,9 @@ class PlaceRules(OrganizationRules):
             if self.toks[org_end - 1].low in STATE_ORG_HEADS or org in ORGANIZATIONS:
                 self._add("place", country, i, code)
             return org_end
+        named = self._name_after_nationality(i, end, text)
+        if named is not None:
+            return named
         if self._names_state(end):
             self._add("place", country, i, code)
         return end
@@ -162,6 +175,11 @@ class PlaceRules(OrganizationRules):
             return True  # `Striguny-Novoaleksandrovka road`
         if toponym and i > 0 and toks[i - 1].poss and self._is_place(i - 1):
             return True  # `Zaporozhye Region's Kamenskoye`
+        if before and before[-1] in LOCATIVE and j - i <= 2:
+            # `in Mecca`, `in Khan Younis`: another spelling of a city GeoNames knows.
+            cities = self.gaz.alternates.get(self._span_text(i, j))
+            if cities and cities[0].population >= SMALL_CITY:
+                return True
         if j - i == 1 and before and before[-1] in LOCATIVE | {"and"}:
             if toponym:
                 return True
@@ -193,3 +211,29 @@ class PlaceRules(OrganizationRules):
             return
         full = f"{name} {suffix}" if suffix else name
         self._add("place", full, i, None).needs_context = True
+
+    def _state_after_comma(self, end: int) -> str | None:
+        """The country of a state or country named after a comma (`Paris, Texas`)."""
+        toks = self.toks
+        if end >= len(toks) or not toks[end - 1].brk or toks[end - 1].dash:
+            return None
+        name = toks[end].text
+        return self.gaz.states.get(name) or self.gaz.countries.get(name)
+
+    def _name_after_nationality(self, i: int, end: int, text: str) -> int | None:
+        """`Saudi Aramco`, `China Evergrande`: a nationality or a country before one
+        unknown name that is no common word nor anyone's first name is a company's."""
+        toks = self.toks
+        after = word_after(toks, end)
+        if (
+            after is None
+            or toks[end - 1].poss
+            or not after.namelike
+            or self._match(end) is not None
+            or is_common_word(after.text)
+            or is_given_name(after.text)
+            or (end + 1 < len(toks) and toks[end + 1].cap and not after.brk)
+        ):
+            return None
+        self._add("org", f"{text} {after.text}", i)
+        return end + 1

@@ -47,7 +47,9 @@ from stream.enrich.lexicon import (
     TITLE_PARTS,
     TITLES,
     TOPONYM_END,
+    US_STATE_CUES,
 )
+from stream.enrich.names import is_common_word
 from stream.enrich.vocabulary import is_english_word
 
 _PLACE_KINDS: Final = frozenset({"country", "city", "state", "region"})
@@ -130,6 +132,9 @@ class Extractor(PlaceRules, PeopleRules):
         if kind in {"person", "surname"}:
             if after is not None and after.cap and after.low in OTHER_HEADS | ORG_HEADS:
                 return end + 1  # `Trump Route`: a name inside another name
+            if kind == "surname" and after is not None and after.low in ORG_AFTER:
+                self._add("org", text, i)  # `Dangote refinery`: the body named for him
+                return end
             self._person(text, i, single=kind == "surname")
             return end
         if kind == "org":
@@ -148,6 +153,9 @@ class Extractor(PlaceRules, PeopleRules):
             return self._unknown(i, title)  # `Rostov Nuclear Power Plant`
         if kind == "subdivision":
             return self._subdivision_or_name(i, end, text, region_end)
+        if kind == "state" and after is not None and after.low in US_STATE_CUES:
+            self._add("place", text, i, self.gaz.states[text])  # `Ohio Senate seat`
+            return end + 1 if after.cap else end
         if kind == "city" and self._team(i, end):
             self._add("org", text, i)  # `Liverpool agree deal`, `held by Genoa`
             return end
@@ -175,7 +183,10 @@ class Extractor(PlaceRules, PeopleRules):
         if kind == "city":
             candidates = city_candidates(text, place_context=True)
             countries = {c.country for c in candidates}
-            if len(countries) > 1:
+            state = self._state_after_comma(end)
+            if state is not None and state in countries:
+                mention.country = state  # `Paris, Texas`
+            elif len(countries) > 1:
                 mention.surface, mention.needs_context = text, True
                 mention.options = tuple(sorted(countries))
                 rival = max(c.population for c in candidates if c.country != candidates[0].country)
@@ -233,6 +244,16 @@ class Extractor(PlaceRules, PeopleRules):
                     (tok.low in CONNECTORS or (tok.low == "on" and toks[j - 1].low in ORG_HEADS))
                     and toks[j - 1].cap
                     and (toks[j - 1].low in ORG_HEADS or toks[j - 1].low in CONNECTORS)
+                ) or (
+                    # `Department of Health and Human Services`: `and` inside the `of`.
+                    tok.low == "and"
+                    and toks[j - 1].cap
+                    and j + 1 < len(toks)
+                    and self._match(j + 1) is None
+                    and any(
+                        toks[k].low == "of" and toks[k - 1].low in ORG_HEADS
+                        for k in range(i + 1, j)
+                    )
                 )
                 nxt = j + 1
                 while connects and nxt < len(toks) and toks[nxt].low in CONNECTORS:
@@ -260,6 +281,8 @@ class Extractor(PlaceRules, PeopleRules):
                     and match[1] != "surname"
                     and not self._weak(j, match)
                     and not (match[1] == "org" and toks[match[0] - 1].low in ORG_HEADS)
+                    # `Pan American Health Organization`: a nationality inside a name.
+                    and not (match[1] == "demonym" and self._org_after(match[0]) is not None)
                     and not self._surname_like(i, j, match, title)
                 ):
                     if (
@@ -316,8 +339,17 @@ class Extractor(PlaceRules, PeopleRules):
                 and not (after is not None and after.low in OBJECT_AFTER)  # `RSV vaccine`
                 and word.upper() not in NOT_ORG_ACRONYMS
                 and not any(c.isdigit() for c in word)
+                # `737 MAX`: a model after its number.
+                and not (i > 0 and toks[i - 1].text[:1].isdigit() and not toks[i - 1].brk)
             ):
                 self._add("org", word, i)
+            elif (
+                len(span) == 2
+                and span[0].acronym
+                and span[1].namelike
+                and not is_common_word(span[1].text)
+            ):
+                self._add("org", text, i)  # `SK Hynix`, `IG Metall`
             return j
         if not all(t.namelike or t.low in NAME_PARTICLES for t in span):
             return j

@@ -128,6 +128,8 @@ class TextScan:
             return "person"
         if text in ORGANIZATIONS or is_company(text):
             return "org"
+        if single and text in self.local:
+            return "surname"  # `Hamilton` after `Lewis Hamilton`: the person, not the city
         if text in gaz.regions:
             return "region"
         if text in gaz.countries:
