@@ -74,7 +74,13 @@ class PeopleRules(TextScan):
         after = word_after(toks, end)
         if after is not None and after.cap:
             return False  # a longer name: let the rest of the scan decide
-        return title or not is_big_city(text)
+        first = toks[i].text
+        # `Lewis Hamilton`: after a first name even a big city's name is a surname.
+        return (
+            title
+            or not is_big_city(text)
+            or (is_given_name(first) and first not in self.gaz.cities)
+        )
 
     def _plural_people(self, word: str) -> bool:
         """`the Americans`, `the West`: peoples and blocs, not organisations."""

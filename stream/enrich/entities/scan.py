@@ -157,6 +157,9 @@ class Extractor(PlaceRules, PeopleRules):
             self._add("place", text, i, self.gaz.states[text])  # `Ohio Senate seat`
             return end + 1 if after.cap else end
         if kind == "city" and self._team(i, end):
+            if after is not None and self._team_after(end):
+                self._add("org", f"{text} {after.text}", i)  # `beat Sydney Roosters`
+                return end + 1
             self._add("org", text, i)  # `Liverpool agree deal`, `held by Genoa`
             return end
         if kind == "city" and after is not None:
