@@ -123,7 +123,10 @@ TITLE_PARTS: Final = _wordset(
     """foreign defense defence political affairs trade industry economic economy interior
     home finance energy security justice health education culture emergency emergencies
     presidential special first press staff joint armed general national state federal
-    regional presidential executive supreme high deputy vice prime large at"""
+    regional presidential executive supreme high deputy vice prime large at public works
+    transport agriculture labour labor environment tourism digital housing infrastructure
+    communications information technology science sports youth women family social
+    development planning investment commerce mining petroleum water"""
 )
 
 #: Verbs and words after a name that show it is a person (`Peter Szijjarto stated`).
@@ -205,7 +208,7 @@ ORG_AFTER: Final = _wordset(
 #: Lower-case roles after a single name that make it the body they lead
 #: (`Barcelona president`, `Harvard president`, `Boeing chief`).
 ORG_LEADERS: Final = _wordset(
-    "president chairman chairwoman ceo executive coach manager boss owner founder chief"
+    "president chairman chairwoman ceo executive coach manager boss owner founder chief leader"
 )
 
 #: Heads that make a capitalised phrase neither person nor organisation: documents,
@@ -256,7 +259,7 @@ STATE_HEADS: Final = _wordset(
     counterpart counterparts consultations cooperation talks proposals proposal initiative
     position representative representatives king queen monarch commander commanders
     general generals regime defense defence prison drills drill drones drone missiles
-    missile warplanes warships jets guard junta"""
+    missile warplanes warships jets guard junta crown prince emir"""
 )
 
 #: After a nationality word or an attributive country name, heads that make it
@@ -289,6 +292,10 @@ PLACE_BEFORE: Final = (
     ("liberating",),
     ("liberated",),
     ("liberate",),
+)
+#: Words of position that open the name of a region (`Lower Shabelle`, `East Kalimantan`).
+POSITION_WORDS: Final = _wordset(
+    "north south east west central upper lower northern southern eastern western"
 )
 #: Nouns after a name that make it a place (`Zaliznichnoye community`).
 PLACE_AFTER: Final = frozenset(

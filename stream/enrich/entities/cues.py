@@ -18,6 +18,8 @@ from stream.enrich.tokens import Token
 
 #: A score: `2-0`, `35-7`, `1-1`.
 _SCORE: Final = re.compile(r"\d{1,3}-\d{1,3}")
+_MONEY_WORDS: Final = frozenset({"bln", "mln", "trln", "billion", "million", "trillion"})
+_CURRENCY_SIGNS: Final = frozenset("$€£¥")
 #: Words between `the` and the company noun it opens (`the Danish shipping group`).
 _COMPANY_NOUN_REACH: Final = 4
 
@@ -26,15 +28,18 @@ _COMPANY_NOUN_REACH: Final = 4
 class TeaserCues:
     sport: bool = False
     company: bool = False
+    business: bool = False  # sums of money: `$6 bln`, `500 mln euros`
 
 
 def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
-    sport = company = False
+    sport = company = business = False
     for toks in token_lists:
         for k, tok in enumerate(toks):
             low = tok.low
             if low in SPORT_WORDS or _SCORE.fullmatch(low):
                 sport = True
+            elif low in _MONEY_WORDS or low[:1] in _CURRENCY_SIGNS:
+                business = True
             elif low == "the" and not company:
                 for nxt in toks[k + 1 : k + 1 + _COMPANY_NOUN_REACH]:
                     if nxt.low in COMPANY_NOUNS:
@@ -42,4 +47,4 @@ def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
                         break
                     if nxt.brk:
                         break
-    return TeaserCues(sport=sport, company=company)
+    return TeaserCues(sport=sport, company=company, business=business)

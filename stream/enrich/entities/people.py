@@ -10,7 +10,12 @@ from typing import Final
 
 from stream.enrich.entities.text import TextScan, lower_words_before, word_after
 from stream.enrich.gazetteer import is_big_city
-from stream.enrich.lexicon import BLOCS
+from stream.enrich.lexicon import (
+    BLOCS,
+    FUNCTION_WORDS,
+    NONSTATE_HEADS,
+    OBJECT_AFTER,
+)
 from stream.enrich.names import is_common_word, is_given_name
 from stream.enrich.people import surname_of
 
@@ -85,3 +90,18 @@ class PeopleRules(TextScan):
     def _plural_people(self, word: str) -> bool:
         """`the Americans`, `the West`: peoples and blocs, not organisations."""
         return word in BLOCS or (word.endswith("s") and word[:-1] in self.gaz.demonyms)
+
+    def _leader_of_place(self, i: int) -> bool:
+        """`Serbia's Vucic calls`: one name after a place's possessive, before a verb."""
+        toks = self.toks
+        if i == 0 or not toks[i - 1].poss or not self._is_place(i - 1):
+            return False
+        after = word_after(toks, i + 1)
+        return (
+            after is not None
+            and not after.cap
+            and after.low not in FUNCTION_WORDS
+            and after.low not in NONSTATE_HEADS
+            and after.low not in OBJECT_AFTER
+            and not self._plural_people(toks[i].text)
+        )

@@ -22,6 +22,7 @@ from stream.enrich.lexicon import (
     ORGANIZATIONS,
     PLACE_AFTER,
     PLACE_BEFORE,
+    POSITION_WORDS,
     STATE_HEADS,
     STATE_ORG_HEADS,
     STRONG_TOPONYM_END,
@@ -175,6 +176,15 @@ class PlaceRules(OrganizationRules):
             return True  # `Striguny-Novoaleksandrovka road`
         if toponym and i > 0 and toks[i - 1].poss and self._is_place(i - 1):
             return True  # `Zaporozhye Region's Kamenskoye`
+        if (
+            j - i == 2
+            and toks[i].low in POSITION_WORDS
+            and (
+                (before and before[-1] in LOCATIVE)
+                or (i > 0 and toks[i - 1].poss and self._is_place(i - 1))
+            )
+        ):
+            return True  # `in East Kalimantan`, `Somalia's Lower Shabelle`
         if before and before[-1] in LOCATIVE and j - i <= 2:
             # `in Mecca`, `in Khan Younis`: another spelling of a city GeoNames knows.
             cities = self.gaz.alternates.get(self._span_text(i, j))

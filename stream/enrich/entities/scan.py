@@ -26,7 +26,6 @@ from stream.enrich.lexicon import (
     GEO_HEADS,
     INITIAL_SKIP,
     NAME_PARTICLES,
-    NONSTATE_HEADS,
     NOT_ENTITIES,
     NOT_NAMES,
     NOT_ORG_ACRONYMS,
@@ -183,6 +182,10 @@ class Extractor(PlaceRules, PeopleRules):
             if owners:
                 return self._subdivision_or_name(i, end, text, region_end)
         mention = self._add("place", place.name, i, place.country)
+        if kind == "region" and place.country is None and i > 0 and toks[i - 1].poss:
+            owner = self._place_before(i)
+            if owner is not None and owner.name in self.gaz.countries:
+                mention.country = owner.country  # `Iraq's Kurdistan region`
         if kind == "city":
             candidates = city_candidates(text, place_context=True)
             countries = {c.country for c in candidates}
@@ -320,7 +323,11 @@ class Extractor(PlaceRules, PeopleRules):
             or (len(span) >= 2 and is_company_form(span[-1].text))  # `Tata Steel Ltd`
             or headed  # `Department of Government Efficiency`
             or (before and before[-1] in ORG_BEFORE)
-            or (len(span) == 1 and _CAMEL.search(span[0].text))  # `VinFast`, `AfD`
+            or (
+                len(span) == 1
+                and _CAMEL.search(span[0].text)  # `VinFast`, `AfD`
+                and not self._leader_of_place(i)  # `Florida's DeSantis signs`
+            )
         ):
             self._add("org", text, i)
             return j
@@ -368,6 +375,9 @@ class Extractor(PlaceRules, PeopleRules):
             return self._place_list(j)
         if after is not None and after.low in OBJECT_AFTER:
             return j  # `Vera Rubin telescope`: a name of a thing
+        if len(span) >= 2 and not title and after is not None and after.low in ORG_AFTER:
+            self._add("org", text, i)  # `Te Aka Whai Ora agency`
+            return j
         if len(span) >= 2 and not title and self._team(i, j):
             self._add("org", text, i)  # `Paris Saint-Germain`, `Boca Juniors`
             return j
@@ -408,7 +418,8 @@ class Extractor(PlaceRules, PeopleRules):
         ):
             self._add("org", text, i)  # `Tisza party`, `Dangote refinery`
         elif after is not None and after.low in ORG_LEADERS:
-            self._add("org", text, i)  # `Harvard president`: who leads it is a body
+            # `Harvard president`, `Houthi leader`: who leads it is a body.
+            self._add("org", ORG_ALIASES.get(word, word), i)
         elif (
             cues.company
             and (i == 0 or possessed)
@@ -430,14 +441,13 @@ class Extractor(PlaceRules, PeopleRules):
             and tok.low not in SPEAKER_NOUNS  # `Diplomat says`
         ):
             self._person(text, i, single=True)  # `Sheinbaum says`: a surname alone
-        elif (
-            possessed
-            and verb
-            and after is not None
-            and after.low not in NONSTATE_HEADS | OBJECT_AFTER
-            and not self._plural_people(word)
-        ):
-            self._person(text, i, single=True)  # `Serbia's Vucic calls`: its leader
+        elif self._leader_of_place(i):
+            # `Serbia's Vucic calls`: its leader; in a story of money, its company
+            # (`Norway's Equinor approves $6 bln ...`).
+            if cues.business:
+                self._add("org", text, i)
+            else:
+                self._person(text, i, single=True)
         elif (
             before
             and before[-1] == "the"

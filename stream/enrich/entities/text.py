@@ -158,6 +158,13 @@ class TextScan:
             return True  # `Rasht — Astara`, `Moscow-Denpasar`
         return toks[i].poss or self._region_suffix(i + 1) is not None
 
+    def _place_before(self, i: int) -> Mention | None:
+        """The place mention that ends right before token i, or None."""
+        for m in reversed(self.out.mentions):
+            if m.kind == "place" and m.start < i:
+                return m if m.start >= i - 3 else None
+        return None
+
     def _is_place(self, i: int) -> bool:
         """Whether a known place ends at token i (for ranges and possessives)."""
         for m in reversed(self.out.mentions):
