@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from stream.enrich.companies import company_forms
 from stream.enrich.entities import extract
+from stream.enrich.entities.text import known_kinds, known_spans
 from stream.enrich.gazetteer import gazetteer
 from stream.enrich.headline import attribution, category
 from stream.enrich.language import language, word_count
-from stream.enrich.names import given_names, is_company
+from stream.enrich.names import given_names
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import tokenize
 from stream.enrich.vocabulary import is_english_word
@@ -70,4 +71,5 @@ def preload() -> None:
     company_forms()
     is_english_word("word")
     given_names()
-    is_company("Pfizer")
+    known_kinds()
+    known_spans()

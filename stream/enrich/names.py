@@ -59,24 +59,19 @@ def is_given_name(word: str) -> bool:
     return word in given_names()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_common_word(word: str) -> bool:
     """A dictionary word that is no one's first name (`Super`, `Marxist`, `Real`)."""
     return word not in given_names() and is_english_word(word)
 
 
-def company_span(word: str) -> int:
-    """Words in the longest company name that starts with `word` (1 if none)."""
-    return _companies()[1].get(word, 1)
-
-
 def is_company(name: str) -> bool:
-    return name in _companies()[0]
+    return name in companies()
 
 
 @functools.cache
-def _companies() -> tuple[frozenset[str], dict[str, int]]:
-    """Names of listed companies as headlines write them (`Pfizer`, `Rio Tinto`), and
-    for each first word the words of the longest name it opens."""
+def companies() -> frozenset[str]:
+    """Names of listed companies as headlines write them (`Pfizer`, `Rio Tinto`)."""
     from cleanco import basename  # type: ignore[import-untyped]  # untyped
     from pytickersymbols.indices_data import INDICES  # type: ignore[import-untyped]
 
@@ -106,8 +101,4 @@ def _companies() -> tuple[frozenset[str], dict[str, int]]:
                 if len(words) > 1 and (form in gaz.countries or is_big_city(form)):
                     continue  # `Rio Tinto` is a town too, but no big city
                 found.add(form)
-    spans: dict[str, int] = {}
-    for name in found:
-        words = name.split()
-        spans[words[0]] = max(spans.get(words[0], 1), len(words))
-    return frozenset(found), spans
+    return frozenset(found)

@@ -32,19 +32,19 @@ class TeaserCues:
 
 
 def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
-    sport = company = business = False
-    for toks in token_lists:
-        for k, tok in enumerate(toks):
-            low = tok.low
-            if low in SPORT_WORDS or _SCORE.fullmatch(low):
-                sport = True
-            elif low in _MONEY_WORDS or low[:1] in _CURRENCY_SIGNS:
-                business = True
-            elif low == "the" and not company:
-                for nxt in toks[k + 1 : k + 1 + _COMPANY_NOUN_REACH]:
-                    if nxt.low in COMPANY_NOUNS:
-                        company = True
-                        break
-                    if nxt.brk:
-                        break
+    lows = {tok.low for toks in token_lists for tok in toks}
+    sport = not lows.isdisjoint(SPORT_WORDS) or any(
+        "-" in low and _SCORE.fullmatch(low) for low in lows
+    )
+    business = not lows.isdisjoint(_MONEY_WORDS) or any(low[:1] in _CURRENCY_SIGNS for low in lows)
+    company = False
+    if not lows.isdisjoint(COMPANY_NOUNS):
+        for toks in token_lists:
+            for k, tok in enumerate(toks):
+                if tok.low == "the" and any(
+                    nxt.low in COMPANY_NOUNS
+                    for nxt in toks[k + 1 : k + 1 + _COMPANY_NOUN_REACH]
+                    if not nxt.brk or nxt is toks[k + 1]
+                ):
+                    company = True
     return TeaserCues(sport=sport, company=company, business=business)

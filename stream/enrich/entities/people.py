@@ -44,19 +44,19 @@ class PeopleRules(TextScan):
         common word (`Super Falcons`, `Europa Clipper`, `Human Services`) is no
         one's name, but a common word right before a first name is a description
         (`Spinners Sajid Khan`): the name is what follows it.
-        A run of three or more whose other words are all uncommon is a name all the
-        same (`Anura Kumara Dissanayake`: `anura` is a dictionary word too). A title
-        before the run makes it a person whatever it opens with.
+        Where the common word is capitalised mid-sentence and a first name follows,
+        the run is a name all the same (`elects Anura Kumara Dissanayake`: `anura`
+        is a dictionary word too). A title before the run makes it a person
+        whatever it opens with.
         """
         toks = self.toks
-        if (
-            title
-            or not is_common_word(toks[i].text)
-            or (j - i >= 3 and not any(is_common_word(t.text) for t in toks[i + 1 : j]))
-        ):
+        if title or not is_common_word(toks[i].text):
             self._person(self._span_text(i, j), i, single=False)
         elif j - i >= 3 and is_given_name(toks[i + 1].text):
-            self._person(self._span_text(i + 1, j), i + 1, single=False)
+            if toks[i].initial:  # `Spinners Sajid Khan take ...`: a description
+                self._person(self._span_text(i + 1, j), i + 1, single=False)
+            else:  # `elects Anura Kumara Dissanayake`: capitalised as a name
+                self._person(self._span_text(i, j), i, single=False)
         elif toks[j - 1].low.endswith("s") and is_common_word(toks[j - 1].text):
             self._add("org", self._span_text(i, j), i)  # `Super Falcons`, `All Blacks`
 

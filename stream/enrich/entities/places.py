@@ -185,6 +185,13 @@ class PlaceRules(OrganizationRules):
             )
         ):
             return True  # `in East Kalimantan`, `Somalia's Lower Shabelle`
+        if (
+            j - i == 1
+            and before
+            and before[-1] in LOCATIVE
+            and self._state_after_comma(j) is not None
+        ):
+            return True  # `in Plains, Georgia`
         if before and before[-1] in LOCATIVE and j - i <= 2:
             # `in Mecca`, `in Khan Younis`: another spelling of a city GeoNames knows.
             cities = self.gaz.alternates.get(self._span_text(i, j))

@@ -19,6 +19,7 @@ from stream.enrich.entities.text import Extraction, lower_words_before, word_aft
 from stream.enrich.gazetteer import SMALL_CITY, city_candidates, lookup_place
 from stream.enrich.lexicon import (
     CITY_REGION_COUNTRIES,
+    COMPANY_NOUNS,
     CONNECTORS,
     EVENT_PREFIXES,
     FEATURE_PREFIXES,
@@ -143,6 +144,9 @@ class Extractor(PlaceRules, PeopleRules):
             return self._demonym(i, end, text)
         if kind == "country":
             return self._country(i, end, text)
+        if kind == "state" and after is not None and after.low in US_STATE_CUES:
+            self._add("place", text, i, self.gaz.states[text])  # `Ohio Senate seat`
+            return end + 1 if after.cap else end
         region_end = self._region_suffix(end)
         if after is not None and after.cap and after.low in NOT_NAMES - TITLES:
             # `Washington Airport`, `Pacific Fleet`, `Hudson River`, `Ottawa
@@ -152,9 +156,6 @@ class Extractor(PlaceRules, PeopleRules):
             return self._unknown(i, title)  # `Rostov Nuclear Power Plant`
         if kind == "subdivision":
             return self._subdivision_or_name(i, end, text, region_end)
-        if kind == "state" and after is not None and after.low in US_STATE_CUES:
-            self._add("place", text, i, self.gaz.states[text])  # `Ohio Senate seat`
-            return end + 1 if after.cap else end
         if kind == "city" and self._team(i, end):
             if after is not None and self._team_after(end):
                 self._add("org", f"{text} {after.text}", i)  # `beat Sydney Roosters`
@@ -463,6 +464,8 @@ class Extractor(PlaceRules, PeopleRules):
             and not self._plural_people(word)
             and not TOPONYM_END.search(tok.low)
             and not is_english_word(word)
+            and tok.low not in COMPANY_NOUNS  # `Airline grounds jets`: the old dictionary
+            and tok.low not in SPEAKER_NOUNS  # lacks words newer than it
         ):
             # `Glencore in talks`, `Petrobras raises prices`: a text that opens with
             # one name no dictionary, gazetteer or index knows names a body; people
