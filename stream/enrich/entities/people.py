@@ -105,3 +105,10 @@ class PeopleRules(TextScan):
             and after.low not in OBJECT_AFTER
             and not self._plural_people(toks[i].text)
         )
+
+    def _person_before(self, i: int) -> bool:
+        """Whether a person's name ends right before token i (`Keir Starmer's ...`)."""
+        for m in reversed(self.out.mentions):
+            if m.start < i:
+                return m.kind == "person" and m.start >= i - 4
+        return False

@@ -442,6 +442,8 @@ class Extractor(PlaceRules, PeopleRules):
             and tok.low not in SPEAKER_NOUNS  # `Diplomat says`
         ):
             self._person(text, i, single=True)  # `Sheinbaum says`: a surname alone
+        elif verb and i > 0 and toks[i - 1].poss and self._person_before(i):
+            self._add("org", text, i)  # `Keir Starmer's Labour wins`: a leader's party
         elif self._leader_of_place(i):
             # `Serbia's Vucic calls`: its leader; in a story of money, its company
             # (`Norway's Equinor approves $6 bln ...`).
