@@ -182,10 +182,9 @@ COMPANY_NOUNS: Final = _wordset(
 )
 #: Words of a sports story: in one, a city or an unknown name that plays is a team.
 SPORT_WORDS: Final = _wordset(
-    """coach striker goalkeeper defender midfielder forward squad derby match final finals
-    semi-final quarter-final league cup champions championship tournament playoff playoffs
-    season club fans goal goals wickets innings tries penalties shootout transfer grand
-    prix race podium pole lap laps olympics"""
+    """coach striker goalkeeper defender midfielder squad derby match finals semi-final
+    quarter-final league cup champions championship tournament playoff playoffs club fans
+    wickets innings penalties shootout prix podium laps olympics nba nfl fifa uefa"""
 )
 #: Verbs a team takes in a headline, in the plural (`Liverpool agree`, `Springboks
 #: thrash`); a person takes them with an -s (`Gauff beats`).

@@ -16,10 +16,6 @@ from typing import Final
 from stream.enrich.lexicon import COMPANY_NOUNS, SPORT_WORDS
 from stream.enrich.tokens import Token
 
-#: A score: `2-0`, `35-7`, `1-1`.
-_SCORE: Final = re.compile(r"\d{1,3}-\d{1,3}")
-_MONEY_WORDS: Final = frozenset({"bln", "mln", "trln", "billion", "million", "trillion"})
-_CURRENCY_SIGNS: Final = frozenset("$€£¥")
 #: Words between `the` and the company noun it opens (`the Danish shipping group`).
 _COMPANY_NOUN_REACH: Final = 4
 
@@ -32,19 +28,20 @@ class TeaserCues:
 
 
 def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
-    lows = {tok.low for toks in token_lists for tok in toks}
-    sport = not lows.isdisjoint(SPORT_WORDS) or any(
-        "-" in low and _SCORE.fullmatch(low) for low in lows
+    words = " ".join(tok.low for toks in token_lists for tok in toks)
+    return TeaserCues(
+        sport=_SPORT.search(words) is not None,
+        company=_COMPANY.search(words) is not None,
+        business=_MONEY.search(words) is not None,
     )
-    business = not lows.isdisjoint(_MONEY_WORDS) or any(low[:1] in _CURRENCY_SIGNS for low in lows)
-    company = False
-    if not lows.isdisjoint(COMPANY_NOUNS):
-        for toks in token_lists:
-            for k, tok in enumerate(toks):
-                if tok.low == "the" and any(
-                    nxt.low in COMPANY_NOUNS
-                    for nxt in toks[k + 1 : k + 1 + _COMPANY_NOUN_REACH]
-                    if not nxt.brk or nxt is toks[k + 1]
-                ):
-                    company = True
-    return TeaserCues(sport=sport, company=company, business=business)
+
+
+def _words(words: frozenset[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_SPORT: Final = re.compile(rf"\b(?:{_words(SPORT_WORDS)})\b|(?<![\d-])\d{{1,3}}-\d{{1,3}}(?![\d-])")
+_COMPANY: Final = re.compile(
+    rf"\bthe (?:\S+ ){{0,{_COMPANY_NOUN_REACH - 1}}}(?:{_words(COMPANY_NOUNS)})\b"
+)
+_MONEY: Final = re.compile(r"[$€£¥]|\b(?:bln|mln|trln|billion|million|trillion)\b")

@@ -8,6 +8,8 @@ left for `resolution` to give a country.
 
 from __future__ import annotations
 
+from typing import Final
+
 from stream.enrich.entities.organizations import OrganizationRules
 from stream.enrich.entities.text import lower_words_before, word_after
 from stream.enrich.gazetteer import (
@@ -32,6 +34,9 @@ from stream.enrich.lexicon import (
     US_STATE_CUES,
 )
 from stream.enrich.names import is_common_word, is_given_name
+
+#: The last words of the cues before a local place (`village of`, `farmstead`).
+_PLACE_BEFORE_LAST: Final = frozenset(cue[-1] for cue in PLACE_BEFORE)
 
 
 class PlaceRules(OrganizationRules):
@@ -163,9 +168,10 @@ class PlaceRules(OrganizationRules):
     def _place_cue(self, i: int, j: int) -> bool:
         toks = self.toks
         before = lower_words_before(toks, i, 2)
-        for cue in PLACE_BEFORE:
-            if before[-len(cue) :] == cue:
-                return True
+        if before and before[-1] in _PLACE_BEFORE_LAST:
+            for cue in PLACE_BEFORE:
+                if before[-len(cue) :] == cue:
+                    return True
         after = word_after(toks, j)
         if after is not None and after.low in PLACE_AFTER:
             return True

@@ -59,6 +59,11 @@ _NAMED_FOR_PLACE_HEAD: Final = 3
 _CONFIDENT_FACTOR: Final = 10
 #: A lower-case letter then a capital inside one word: a brand (`VinFast`, `AfD`).
 _CAMEL: Final = re.compile(r"[a-z][A-Z]")
+_DIGIT: Final = re.compile(r"\d")
+#: Capitalised words that open a name of an event or of a feature (`Typhoon`, `Mount`).
+_NAME_PREFIXES: Final = EVENT_PREFIXES | FEATURE_PREFIXES
+#: Heads after a place that make it name something else (`Washington Airport`).
+_HEADS_NOT_TITLES: Final = NOT_NAMES - TITLES
 
 
 class Extractor(PlaceRules, PeopleRules):
@@ -90,7 +95,7 @@ class Extractor(PlaceRules, PeopleRules):
         """Classify the capitalised run that starts at i; return where it ends."""
         toks = self.toks
         start = i
-        if toks[i].low in EVENT_PREFIXES | FEATURE_PREFIXES and not toks[i].brk:
+        if toks[i].low in _NAME_PREFIXES and not toks[i].brk:
             j = i + 1
             while j < len(toks) and toks[j].namelike and not toks[j - 1].brk:
                 j += 1
@@ -148,7 +153,7 @@ class Extractor(PlaceRules, PeopleRules):
             self._add("place", text, i, self.gaz.states[text])  # `Ohio Senate seat`
             return end + 1 if after.cap else end
         region_end = self._region_suffix(end)
-        if after is not None and after.cap and after.low in NOT_NAMES - TITLES:
+        if after is not None and after.cap and after.low in _HEADS_NOT_TITLES:
             # `Washington Airport`, `Pacific Fleet`, `Hudson River`, `Ottawa
             # Convention`: the place names something else.
             return self._unknown(i, title)
@@ -342,7 +347,7 @@ class Extractor(PlaceRules, PeopleRules):
         if len(span) == 2 and span[0].namelike and ROMAN_NUMERAL.match(span[1].text):
             self._person(text, i, single=False)  # `Nicholas II`
             return j
-        if any(t.acronym or any(c.isdigit() for c in t.text) for t in span):
+        if any(t.acronym or (not t.text.isalpha() and _DIGIT.search(t.text)) for t in span):
             word = span[0].text
             if (
                 len(span) == 1
