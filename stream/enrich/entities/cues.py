@@ -40,7 +40,10 @@ def _words(words: frozenset[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_SPORT: Final = re.compile(rf"\b(?:{_words(SPORT_WORDS)})\b|(?<![\d-])\d{{1,3}}-\d{{1,3}}(?![\d-])")
+_SPORT: Final = re.compile(
+    rf"\b(?:{_words(SPORT_WORDS)}|grand final|grand prix)\b"
+    r"|(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])"  # a score: `2-0`, `35-7`
+)
 _COMPANY: Final = re.compile(
     rf"\bthe (?:\S+ ){{0,{_COMPANY_NOUN_REACH - 1}}}(?:{_words(COMPANY_NOUNS)})\b"
 )
