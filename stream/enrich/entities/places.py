@@ -252,10 +252,10 @@ class PlaceRules(OrganizationRules):
             after is None
             or toks[end - 1].poss
             or not after.namelike
-            or self._match(end) is not None
+            or (end + 1 < len(toks) and toks[end + 1].cap and not after.brk)
             or is_common_word(after.text)
             or is_given_name(after.text)
-            or (end + 1 < len(toks) and toks[end + 1].cap and not after.brk)
+            or self._match(end) is not None
         ):
             return None
         self._add("org", f"{text} {after.text}", i)
