@@ -114,7 +114,10 @@ TITLES: Final = _wordset(
     adviser advisor aide assistant acting former ex late mp pm skater player coach actor
     actress singer writer journalist analyst expert politician businessman billionaire
     activist blogger editor editor-in-chief founder professor scientist president-elect
-    representative counterpart sergeant corporal private major astronaut"""
+    representative counterpart sergeant corporal private major astronaut taoiseach
+    striker goalkeeper defender midfielder winger manager driver rider cyclist
+    swimmer sprinter runner marathoner champion pitcher quarterback batter bowler
+    spinner"""
 )
 
 #: Words that may stand inside a title (`Minister of Foreign Affairs`,
@@ -197,6 +200,13 @@ TEAM_VERBS: Final = _wordset(
 #: `beating Uruguay`, `from Feyenoord`).
 OPPONENT_BEFORE: Final = _wordset("beat beating against over by from v vs thrash thrashing edge")
 
+#: What a company has, after its name's possessive (`Orano's licence`, `Teck's coal
+#: unit`): the name is a company's; a person's possessions are other nouns.
+COMPANY_POSSESSIONS: Final = _wordset(
+    """licence license shares stock profit profits revenue revenues sales stake unit units
+    plant plants factory factories mine mines refinery smelter subsidiary board workers
+    employees bonds takeover merger listing ipo earnings dividend chief ceo chairman"""
+)
 #: Lower-case nouns after a single name that make it an organisation (`Tisza party`).
 ORG_AFTER: Final = _wordset(
     """party company group plant factory airline bank messenger platform agency division

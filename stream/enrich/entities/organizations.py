@@ -11,6 +11,7 @@ from stream.enrich.entities.text import (
     word_after,
 )
 from stream.enrich.lexicon import (
+    COMPANY_POSSESSIONS,
     NOT_NAMES,
     OPPONENT_BEFORE,
     ORG_HEADS,
@@ -144,3 +145,13 @@ class OrganizationRules(TextScan):
             and not is_given_name(first.text)
             and not is_given_name(last.text[:-1])  # `Nico Williams`
         )
+
+    def _company_possession(self, j: int) -> bool:
+        """What a company has, within two words after a possessive (`Teck's coal unit`)."""
+        toks = self.toks
+        for tok in toks[j : j + 2]:
+            if tok.low in COMPANY_POSSESSIONS:
+                return True
+            if tok.cap or tok.brk:
+                return False
+        return False

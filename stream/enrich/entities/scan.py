@@ -417,6 +417,8 @@ class Extractor(PlaceRules, PeopleRules):
         cues = self.cues
         if title or (before and before[-1] in TITLES):
             self._person(text, i, single=True)
+        elif tok.poss and self._company_possession(j):
+            self._add("org", text, i)  # `Orano's licence`, `Teck's coal unit`
         elif (
             after is not None
             and after.low in ORG_AFTER
