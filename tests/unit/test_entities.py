@@ -76,6 +76,10 @@ def test_runs_that_open_with_a_common_word_or_play_are_no_people(
         assert found.organizations == orgs
 
 
+def test_a_player_named_by_a_role_is_a_person() -> None:
+    assert _entities("Club signs striker Endrick from rivals").people == ["Endrick"]
+
+
 def test_a_description_before_a_first_name_is_not_part_of_the_name() -> None:
     assert _entities("Spinners Sajid Khan and Noman Ali take 20 wickets").people[0] == "Sajid Khan"
 
@@ -125,6 +129,8 @@ def test_a_surname_learned_from_another_teaser_is_written_as_the_text_writes_it(
         ("Liverpool agree deal for Dutch defender from Feyenoord", None, "Liverpool"),
         ("Inter Milan held 1-1 by Genoa", None, "Genoa"),
         ("Real Madrid sign striker for 60 mln euros", None, "Real Madrid"),
+        # What a company has, after its name's possessive.
+        ("Niger revokes Orano's licence for uranium mine", None, "Orano"),
         # A party, an armed group, a body by the noun after it.
         ("Chadema party chairman arrested", None, "Chadema"),
         ("Te Aka Whai Ora agency to close", None, "Te Aka Whai Ora"),
