@@ -15,6 +15,7 @@ from stream.enrich.gazetteer import gazetteer
 from stream.enrich.headline import attribution, category
 from stream.enrich.language import language, word_count
 from stream.enrich.names import given_names
+from stream.enrich.neardup.reading import load_tables
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import tokenize
 from stream.enrich.vocabulary import is_english_word
@@ -73,3 +74,4 @@ def preload() -> None:
     given_names()
     known_kinds()
     known_spans()
+    load_tables()  # the near-duplicate rule's countries, capitals and people
