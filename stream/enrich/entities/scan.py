@@ -60,6 +60,7 @@ _CONFIDENT_FACTOR: Final = 10
 #: A lower-case letter then a capital inside one word: a brand (`VinFast`, `AfD`).
 _CAMEL: Final = re.compile(r"[a-z][A-Z]")
 _DIGIT: Final = re.compile(r"\d")
+_BATTLEGROUP: Final = frozenset({"battlegroup", "battle"})
 #: Capitalised words that open a name of an event or of a feature (`Typhoon`, `Mount`).
 _NAME_PREFIXES: Final = EVENT_PREFIXES | FEATURE_PREFIXES
 #: Heads after a place that make it name something else (`Washington Airport`).
@@ -74,7 +75,9 @@ class Extractor(PlaceRules, PeopleRules):
         i = 0
         while i < len(toks):
             tok = toks[i]
-            if tok.low == "battlegroup" or (
+            if not tok.cap and tok.low not in _BATTLEGROUP:
+                i += 1  # most words: nothing starts here
+            elif tok.low == "battlegroup" or (
                 tok.low == "battle" and i + 1 < len(toks) and toks[i + 1].low == "group"
             ):
                 i = self._battlegroup(i)
