@@ -114,7 +114,10 @@ TITLES: Final = _wordset(
     adviser advisor aide assistant acting former ex late mp pm skater player coach actor
     actress singer writer journalist analyst expert politician businessman billionaire
     activist blogger editor editor-in-chief founder professor scientist president-elect
-    representative counterpart sergeant corporal private major astronaut"""
+    representative counterpart sergeant corporal private major astronaut taoiseach
+    striker goalkeeper defender midfielder winger manager driver rider cyclist
+    swimmer sprinter runner marathoner champion pitcher quarterback batter bowler
+    spinner"""
 )
 
 #: Words that may stand inside a title (`Minister of Foreign Affairs`,
@@ -123,7 +126,10 @@ TITLE_PARTS: Final = _wordset(
     """foreign defense defence political affairs trade industry economic economy interior
     home finance energy security justice health education culture emergency emergencies
     presidential special first press staff joint armed general national state federal
-    regional presidential executive supreme high deputy vice prime large at"""
+    regional presidential executive supreme high deputy vice prime large at public works
+    transport agriculture labour labor environment tourism digital housing infrastructure
+    communications information technology science sports youth women family social
+    development planning investment commerce mining petroleum water"""
 )
 
 #: Verbs and words after a name that show it is a person (`Peter Szijjarto stated`).
@@ -169,16 +175,49 @@ ORG_BEFORE: Final = _wordset(
     retailer club"""
 )
 
+#: Nouns a lead calls a company by (`The drugmaker said`, `the airline sold`): with one,
+#: the headline's unknown subject is that company, not a person.
+COMPANY_NOUNS: Final = _wordset(
+    """company firm group carmaker automaker drugmaker planemaker chipmaker miner retailer
+    lender insurer airline carrier conglomerate manufacturer producer supplier giant
+    cooperative utility refiner operator startup developer brand maker exporter shipper
+    bank"""
+)
+#: Words of a sports story: in one, a city or an unknown name that plays is a team.
+SPORT_WORDS: Final = _wordset(
+    """coach striker goalkeeper defender midfielder squad derby match finals semi-final
+    quarter-final league cup champions championship tournament playoff playoffs club fans
+    wickets innings penalties shootout prix podium laps olympics nba nfl fifa uefa"""
+)
+#: Verbs a team takes in a headline, in the plural (`Liverpool agree`, `Springboks
+#: thrash`); a person takes them with an -s (`Gauff beats`).
+TEAM_VERBS: Final = _wordset(
+    """beat win sign agree name appoint sack draw lose go reach retain thrash hold stun edge
+    clinch face host complete seal qualify claim advance crash rout top extend avoid part
+    knock crush earn land"""
+)
+#: Words before a name that make it the other side of a match (`held by Genoa`,
+#: `beating Uruguay`, `from Feyenoord`).
+OPPONENT_BEFORE: Final = _wordset("beat beating against over by from v vs thrash thrashing edge")
+
+#: What a company has, after its name's possessive (`Orano's licence`, `Teck's coal
+#: unit`): the name is a company's; a person's possessions are other nouns.
+COMPANY_POSSESSIONS: Final = _wordset(
+    """licence license shares stock profit profits revenue revenues sales stake unit units
+    plant plants factory factories mine mines refinery smelter subsidiary board workers
+    employees bonds takeover merger listing ipo earnings dividend chief ceo chairman"""
+)
 #: Lower-case nouns after a single name that make it an organisation (`Tisza party`).
 ORG_AFTER: Final = _wordset(
     """party company group plant factory airline bank messenger platform agency division
-    holding concern corporation firm outlet newspaper channel fund"""
+    holding concern corporation firm outlet newspaper channel fund refinery smelter unit
+    subsidiary shares stock"""
 )
 
 #: Lower-case roles after a single name that make it the body they lead
 #: (`Barcelona president`, `Harvard president`, `Boeing chief`).
 ORG_LEADERS: Final = _wordset(
-    "president chairman chairwoman ceo executive coach manager boss owner founder chief"
+    "president chairman chairwoman ceo executive coach manager boss owner founder chief leader"
 )
 
 #: Heads that make a capitalised phrase neither person nor organisation: documents,
@@ -229,7 +268,7 @@ STATE_HEADS: Final = _wordset(
     counterpart counterparts consultations cooperation talks proposals proposal initiative
     position representative representatives king queen monarch commander commanders
     general generals regime defense defence prison drills drill drones drone missiles
-    missile warplanes warships jets guard junta"""
+    missile warplanes warships jets guard junta crown prince emir"""
 )
 
 #: After a nationality word or an attributive country name, heads that make it
@@ -262,6 +301,10 @@ PLACE_BEFORE: Final = (
     ("liberating",),
     ("liberated",),
     ("liberate",),
+)
+#: Words of position that open the name of a region (`Lower Shabelle`, `East Kalimantan`).
+POSITION_WORDS: Final = _wordset(
+    "north south east west central upper lower northern southern eastern western"
 )
 #: Nouns after a name that make it a place (`Zaliznichnoye community`).
 PLACE_AFTER: Final = frozenset(
