@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -270,6 +271,117 @@ def neardup_evidence(threshold: float) -> dict[str, Any]:
     }
 
 
+#: The benchmark feed (`stream.testing.feed.crawl_feed` as `bench_pipeline.py` runs
+#: it: windows of 100 teasers, 3 new per page, 4 sites): 4,000 pages show 12,388
+#: distinct teasers, templated daily reports among them in the samples' share.
+CRAWL_PAGES = 4000
+
+
+#: The feed's reference of each teaser (`— bulletin 0-93`, `, report 0-93`): it makes
+#: every teaser's numbers differ. Without it, only the templates' facts (region,
+#: place, count) and words tell their reports apart.
+FEED_REFERENCE = re.compile(r"(?:,| —) (?:report|bulletin) \d+-\d+")
+
+
+def crawl_texts(pages: int = CRAWL_PAGES, *, references: bool = True) -> list[tuple[str, str]]:
+    """The distinct teasers of the benchmark feed, (id, headline + lead), in the order
+    the crawl first shows them: every one another story (the feed writes no
+    rewording), so every one flagged is a false positive. Without `references`,
+    teasers that differed only by it are one."""
+    from stream.testing.feed import crawl_feed
+
+    seen: dict[str, str] = {}
+    for page in crawl_feed(pages):
+        for teaser in page.teasers:
+            text = f"{teaser.headline} {teaser.lead}"
+            if not references:
+                text = FEED_REFERENCE.sub("", text)
+            seen.setdefault(text, teaser.teaser_id)
+    return [(tid, text) for text, tid in seen.items()]
+
+
+def flagged_share(texts: list[tuple[str, str]], threshold: float) -> dict[str, Any]:
+    """How many of a stream of distinct teasers one index flags, and its CPU per teaser;
+    with the pairs of facts the rule compared (its candidates), for `rule_cost`."""
+    from stream.enrich.neardup import NearDuplicateIndex, same_story
+    from stream.enrich.neardup import index as index_module
+
+    compared: list[tuple[Any, Any]] = []
+    real = index_module.contradicts
+
+    def recording(a: Any, b: Any) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    index = NearDuplicateIndex({}, threshold=threshold)
+    index_module.contradicts = recording  # type: ignore[assignment]
+    try:
+        started = time.process_time()
+        flagged = [(tid, index.check_and_add(tid, text)) for tid, text in texts]
+        spent = time.process_time() - started
+    finally:
+        index_module.contradicts = real  # type: ignore[assignment]
+    hits = [(tid, dup) for tid, dup in flagged if dup]
+    text = dict(texts)
+    return {
+        "teasers": len(texts),
+        "flagged": len(hits),
+        "share": len(hits) / len(texts),
+        # The index estimates the overlap from MinHash; the exact rule on the pairs it
+        # flagged tells its estimate's errors from the rule's.
+        "flagged_by_exact_rule": sum(
+            same_story(text[tid], text[dup], threshold=threshold) for tid, dup in hits
+        ),
+        "index_us_per_teaser": spent / len(texts) * 1e6,
+        "candidates_per_teaser": len(compared) / len(texts),
+        "examples": [(text[tid][:90], text[dup][:90]) for tid, dup in hits[:3]],
+        "compared": compared,
+    }
+
+
+def rule_cost(texts: list[str], compared: list[tuple[Any, Any]]) -> dict[str, float]:
+    """CPU µs of the rule: reading a teaser (facts and content words, as the index
+    does once per new teaser), and per candidate the index compared, decoding its
+    stored facts (`Facts.from_json`) and `contradicts`."""
+    from stream.enrich.neardup.story import Facts, content_words, contradicts, facts
+
+    started = time.process_time()
+    for text in texts:
+        content_words(text, facts(text))
+    read = (time.process_time() - started) / len(texts) * 1e6
+    per_pair = decode = 0.0
+    if compared:
+        started = time.process_time()
+        for a, b in compared:
+            contradicts(a, b)
+        per_pair = (time.process_time() - started) / len(compared) * 1e6
+        stored = [b.to_json() for _, b in compared]
+        started = time.process_time()
+        for record in stored:
+            Facts.from_json(record)
+        decode = (time.process_time() - started) / len(stored) * 1e6
+    return {"facts_and_words_us": read, "contradicts_us": per_pair, "decode_us": decode}
+
+
+def neardup_streams(threshold: float) -> dict[str, dict[str, Any]]:
+    """The 201 distinct sample teasers and the benchmark crawl through one index each,
+    with the rule's cost on each stream."""
+    preload()
+    labels = load_labels(LABELS)
+    streams = {
+        "sample": [(str(n), _text(r)) for n, r in enumerate(labels)],
+        "crawl": crawl_texts(),
+        "crawl without references": crawl_texts(references=False),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for name, texts in streams.items():
+        result = flagged_share(texts, threshold)
+        compared = result.pop("compared")
+        result.update(rule_cost([t for _, t in texts], compared))
+        out[name] = result
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -288,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: evaluate(labels) for name, labels in sets.items()}
     pairs = neardup_scores(threshold)
     cost = {name: cost_us(labels, args.repeat) for name, labels in sets.items()}
+    streams = neardup_streams(threshold)
     startup = load_s()
     if args.json:
         out = {
@@ -301,7 +414,15 @@ def main(argv: list[str] | None = None) -> int:
             }
             for name in SETS
         }
-        summary = {"sets": out, "targets": {**TARGETS, **GOALS}, "startup_s": round(startup, 3)}
+        summary = {
+            "sets": out,
+            "near_duplicate_streams": {
+                name: {k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}
+                for name, result in streams.items()
+            },
+            "targets": {**TARGETS, **GOALS},
+            "startup_s": round(startup, 3),
+        }
         print(json.dumps(summary, indent=1))
         return 0
     print(f"{'':<22}" + "".join(f"{name:>16}" for name in SETS) + f"{'target':>8}")
@@ -322,6 +443,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<22}{cells}{target:>8.2f}")
     cells = "".join(f"{cost[n]:>16.0f}" for n in SETS)
     print(f"{'µs per teaser (mean)':<22}{cells}{GOALS['us_per_teaser']:>8.0f}")
+    counts = [f"{len(REWORDINGS)}+{len(sets['sample'])}"] + [
+        f"{sum(p['same_story'] for p in ps)}+{sum(not p['same_story'] for p in ps)}"
+        for ps in (load_pairs(PAIRS, "tune"), load_pairs(PAIRS, "held_out"))
+    ]
+    print(f"{'near-dup pairs (+/-)':<22}" + "".join(f"{c:>16}" for c in counts))
+    print()
+    for name, r in streams.items():
+        print(
+            f"near-duplicates, {name} ({r['teasers']} distinct teasers, one index): "
+            f"{r['flagged']} flagged ({r['share']:.1%}; the exact rule agrees on "
+            f"{r['flagged_by_exact_rule']}); "
+            f"{r['candidates_per_teaser']:.2f} candidates compared per teaser"
+        )
+        print(
+            f"  rule CPU: facts + content words {r['facts_and_words_us']:.0f} µs per teaser, "
+            f"per candidate decoding its facts {r['decode_us']:.1f} µs and contradicts "
+            f"{r['contradicts_us']:.1f} µs; "
+            f"index (check_and_add) {r['index_us_per_teaser']:.0f} µs per teaser"
+        )
+        for a, b in r["examples"]:
+            print(f"  flagged {a!r}\n     as {b!r}")
     print(f"\nonce per process: {startup:.2f} s to import stream.enrich and build its tables")
     print(f"near-duplicate threshold {threshold}; pairs: {PAIRS.relative_to(ROOT)}")
     if args.errors:

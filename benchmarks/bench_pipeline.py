@@ -449,13 +449,16 @@ def wait_group_settled(group: list[WorkerProcess], settings: Settings) -> None:
 
 
 @contextlib.contextmanager
-def passthrough(settings: Settings, options: Options, profiler: Profiler) -> Iterator[int]:
-    """`benchmarks/passthrough.py` started, assigned, and stopped on leaving."""
+def passthrough(
+    settings: Settings, options: Options, profiler: Profiler, script: str = "passthrough.py"
+) -> Iterator[int]:
+    """`benchmarks/<script>` (`passthrough.py`, aiokafka alone, or `faust_passthrough.py`,
+    the worker's faust App) started, assigned, and stopped on leaving."""
     ready = options.log_dir / f"{settings.app_id}.ready"
     log_path = options.log_dir / f"{settings.app_id}.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, str(HERE / "passthrough.py"), "--ready-file", str(ready)],
+            [sys.executable, str(HERE / script), "--ready-file", str(ready)],
             env=worker_env(settings),
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -469,7 +472,7 @@ def passthrough(settings: Settings, options: Options, profiler: Profiler) -> Ite
                     + log_path.read_text(errors="replace")[-3000:]
                 )
             time.sleep(0.1)
-        profiler.attach(process.pid, "passthrough")
+        profiler.attach(process.pid, script.removesuffix(".py"))
         yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
@@ -882,15 +885,23 @@ def text_of(teaser: FeedTeaser) -> str:
 
 
 def measure_passthrough_preloaded(
-    broker: Broker, feed: Feed, options: Options, profiler: Profiler
+    broker: Broker, feed: Feed, options: Options, profiler: Profiler, *, faust: bool = False
 ) -> dict[str, Any]:
     """(a) on a preloaded topic: the pages are all there before the copy starts, so
-    the feeder is out of the measurement (the honest denominator of the ratio)."""
-    settings = fresh_settings(broker, "a-pre", options)
-    asyncio.run(ensure_topics(settings, broker.bootstrap_servers))
+    the feeder is out of the measurement (the honest denominator of the ratio).
+
+    `faust`: the copy through the worker's own faust App (`faust_passthrough.py`), the
+    floor of any faust worker on this machine, which tells faust's cost from ours.
+    """
+    settings = fresh_settings(broker, "a-faust" if faust else "a-pre", options)
+    asyncio.run(ensure_topics(settings, broker.bootstrap_servers, changelogs=faust))
     produce_rate = asyncio.run(preload_pages(settings, feed.messages))
     expected = feed.passthrough_outputs(settings)
-    with passthrough(settings, options, profiler) as pid, CpuMeter(broker_pid(broker)) as cpu:
+    script = "faust_passthrough.py" if faust else "passthrough.py"
+    with (
+        passthrough(settings, options, profiler, script) as pid,
+        CpuMeter(broker_pid(broker)) as cpu,
+    ):
         started = cpu_seconds(pid)
         run = asyncio.run(drive(settings, [], expected, timeout_s=options.timeout_s))
         used = cpu_seconds(pid) - started
@@ -1311,6 +1322,11 @@ def curve_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         row("(a) pass-through, preloaded topic", a["pages_per_s"], "pages/s"),
         row("(a) pass-through process CPU per page, preloaded", a["process_cpu_us_per_page"], "µs"),
     ]
+    if (f := report.get("passthrough_faust_preloaded")) is not None:
+        out += [
+            row("(a) faust pass-through (worker's App), preloaded", f["pages_per_s"], "pages/s"),
+            row("(a) faust pass-through CPU per page", f["process_cpu_us_per_page"], "µs"),
+        ]
     for p in report["curve"]:
         state = f"{p['state_teasers']:,} teasers of state" if p["state_teasers"] else "no state"
         target, ok = "", None
@@ -1437,8 +1453,9 @@ def run_curve(options: Options) -> dict[str, Any]:
     with start_broker(options.broker) as broker:
         a_pre = measure_passthrough_preloaded(broker, feed, options, profiler)
         progress(f"(a) pass-through, preloaded topic: {a_pre['pages_per_s'] or 0:.0f} pages/s")
+        a_faust = measure_faust_floor(broker, feed, options, profiler, progress)
         curve = state_curve(broker, feed, options, profiler, progress)
-    report = curve_report(options, feed, a_pre, curve)
+    report = curve_report(options, feed, a_pre, curve, a_faust)
     report["machine"] = start_machine
     report["settings"] = {**report["settings"], "latency_s": 0.0, "teasers": 0}
     report["rows"] = curve_rows(report)
@@ -1448,8 +1465,20 @@ def run_curve(options: Options) -> dict[str, Any]:
     return report
 
 
+def measure_faust_floor(
+    broker: Broker, feed: Feed, options: Options, profiler: Profiler, progress: Progress
+) -> dict[str, Any]:
+    a_faust = measure_passthrough_preloaded(broker, feed, options, profiler, faust=True)
+    progress(f"(a) faust pass-through, preloaded topic: {a_faust['pages_per_s'] or 0:.0f} pages/s")
+    return a_faust
+
+
 def curve_report(
-    options: Options, feed: Feed, a_pre: dict[str, Any], curve: list[dict[str, Any]]
+    options: Options,
+    feed: Feed,
+    a_pre: dict[str, Any],
+    curve: list[dict[str, Any]],
+    a_faust: dict[str, Any],
 ) -> dict[str, Any]:
     fresh, top = curve[0]["pages_per_s"], a_pre["pages_per_s"]
     flat = [p["pages_per_s"] for p in curve[1:]]
@@ -1464,12 +1493,14 @@ def curve_report(
             "states": list(options.states),
         },
         "passthrough_preloaded": a_pre,
+        "passthrough_faust_preloaded": a_faust,
         "curve": curve,
         "ratio_preloaded": fresh / top if fresh and top else None,
         # Throughput at the largest state over that at the smallest (target >= 0.9).
         "state_flatness": flat[-1] / flat[0] if len(flat) > 1 and flat[0] and flat[-1] else None,
         "checks": {
             "(a) pass-through, preloaded topic": _check(a_pre),
+            "(a) faust pass-through, preloaded topic": _check(a_faust),
             **{
                 f"pipeline at {p['state_teasers']:,} teasers of state": {
                     **_check(p),
@@ -1488,6 +1519,7 @@ def run(options: Options) -> dict[str, Any]:
         progress(f"(a) pass-through: {a['pages_per_s'] or 0:.0f} pages/s")
         a_pre = measure_passthrough_preloaded(broker, feed, options, profiler)
         progress(f"(a) pass-through, preloaded topic: {a_pre['pages_per_s'] or 0:.0f} pages/s")
+        a_faust = measure_faust_floor(broker, feed, options, profiler, progress)
         b, one, c = measure_pipeline(broker, feed, options, profiler, label="b", latency=True)
         if c is None:
             raise HarnessError(f"(b) never completed, so (c) has no rate: {b['problems']}")
@@ -1505,7 +1537,7 @@ def run(options: Options) -> dict[str, Any]:
     e = measure_memory(options)
     progress(f"(e) dedup memory at {options.teasers:,} ids")
     ratio = b["pages_per_s"] / a["pages_per_s"] if a["pages_per_s"] and b["pages_per_s"] else None
-    preloaded = curve_report(options, feed, a_pre, curve)
+    preloaded = curve_report(options, feed, a_pre, curve, a_faust)
     report: dict[str, Any] = {
         **preloaded,
         "settings": {

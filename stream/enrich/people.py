@@ -2,7 +2,10 @@
 
 Seeded with the people who dominate these feeds (`lexicon.SEED_PEOPLE`); it learns
 the full names enrichment finds, and the caller owns and persists it (the worker
-keeps one in a faust table). A surname alone becomes the full name seen before.
+keeps one in a faust table). A seeded surname alone becomes the full name
+(`— Lavrov`); a learned one marks a lone word as a person's surname, written as
+the text writes it, since the full name learned from another teaser may be
+another person's (`Sherrod Brown`, `Gordon Brown`).
 """
 
 from __future__ import annotations
@@ -128,6 +131,10 @@ class PeopleIndex:
             return seeded
         owners = self._owners.get(surname)
         return owners[0] if owners and len(owners) == 1 else None
+
+    def seeded(self, surname: str) -> str | None:
+        """The full name of a seeded surname (`Lavrov` -> `Sergey Lavrov`), or None."""
+        return self._seed_surnames.get(surname)
 
     def is_known_word(self, word: str) -> bool:
         """Whether a single word is a known surname (for splitting `Putin-Trump`)."""

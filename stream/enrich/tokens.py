@@ -62,20 +62,25 @@ class Token:
     @classmethod
     def letters(cls, text: str, *, initial: bool) -> Token:
         """A word of letters only (most words): its shape without regular expressions."""
-        tok = cls.__new__(cls)
+        tok = _new(cls)
         tok.text, tok.initial = text, initial
         tok.brk = tok.dash = tok.poss = False
         tok.low = text.casefold()
-        tok.cap = cap = text[0].isupper()
-        # The same shapes as `_ACRONYM` for letters: `NATO`, and plurals (`UAVs`).
-        tok.acronym = (
-            cap
-            and len(text) > 1
-            and text.isascii()
-            and (text.isupper() or (len(text) > 2 and text[-1] == "s" and text[:-1].isupper()))
-        )
-        tok.namelike = cap and not tok.acronym
+        if text[0].isupper():
+            tok.cap = True
+            # The same shapes as `_ACRONYM` for letters: `NATO`, and plurals (`UAVs`).
+            tok.acronym = acronym = (
+                len(text) > 1
+                and text.isascii()
+                and (text.isupper() or (len(text) > 2 and text[-1] == "s" and text[:-1].isupper()))
+            )
+            tok.namelike = not acronym
+        else:
+            tok.cap = tok.acronym = tok.namelike = False  # most words: lower case
         return tok
+
+
+_new = object.__new__
 
 
 def tokenize(text: str, people: PeopleIndex) -> list[Token]:

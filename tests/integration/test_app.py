@@ -113,6 +113,55 @@ def assert_enriched_like_the_labels(teasers: list[dict]) -> None:
         assert enrichment["word_count"] > 0
 
 
+# Teasers of issue 15's second round of rules, appended to sample page 000: each
+# entity below is found only by a rule that round added (a place's company in a
+# story of money, a same-name place by its state, a team by its verb and opponent).
+NEW_RULE_TEASERS = {
+    "Norway's Equinor approves $6 bln gas project": (
+        "The project adds output from 2028",
+        {"organizations": ["Equinor"], "places": [{"name": "Norway", "country": "NO"}]},
+    ),
+    "Tornado destroys homes in Paris, Texas": (
+        "The National Weather Service said winds reached 200 km/h",
+        {
+            "organizations": ["National Weather Service"],
+            "places": [{"name": "Paris", "country": "US"}, {"name": "Texas", "country": "US"}],
+        },
+    ),
+    "Liverpool agree deal to sign defender from Feyenoord": (
+        "The fee could rise to 40 mln euros",
+        {"organizations": ["Liverpool", "Feyenoord"], "places": []},
+    ),
+}
+
+
+def test_teasers_unique_carry_the_entities_of_the_new_rules(
+    settings: Settings, tmp_path: Path
+) -> None:
+    blocks = [f"{h}\n{lead}\nRead more" for h, (lead, _) in NEW_RULE_TEASERS.items()]
+    page = SAMPLE_000.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(blocks)
+    message = encode_page(
+        page.encode(),
+        content_type="text/plain",
+        url="https://example.org/new-rules",
+        fetched_at=dt.datetime.now(dt.UTC),
+        raw=False,
+    )
+    prepare(settings)
+    with running_worker(settings, tmp_path) as worker:
+        asyncio.run(produce(settings, [message]))
+        extra = len(NEW_RULE_TEASERS)
+        wait_accounted(worker, pages=1, sightings=TEASERS_000 + extra)
+        _, teasers, dead = outputs(settings)
+    assert dead == []
+    by_headline = {t["headline"]: t["enrichment"]["entities"] for t in teasers}
+    for headline, (_, expected) in NEW_RULE_TEASERS.items():
+        entities = by_headline[headline]
+        assert entities["people"] == []
+        for field, value in expected.items():
+            assert entities[field] == value, (headline, field)
+
+
 def kcat_env(folder: Path) -> dict[str, str]:
     """Debian's kcat links librdkafka 2.0, which fails Tansu 0.6's version handshake.
 

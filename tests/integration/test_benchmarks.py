@@ -55,6 +55,7 @@ SECTIONS = {
     "memory": {"memory", "rocksdb"},
     "scale_out": {"workers", "pages_per_s", "unique_identical_to_one_worker", "correct"},
     "passthrough_preloaded": {"pages_per_s", "process_cpu_us_per_page", "correct"},
+    "passthrough_faust_preloaded": {"pages_per_s", "process_cpu_us_per_page", "correct"},
 }
 CURVE_POINT = {
     "state_teasers",

@@ -260,14 +260,19 @@ def test_a_surname_links_to_the_full_name_in_the_same_teaser() -> None:
 
 
 def test_the_index_learns_full_names_as_the_stream_sees_them() -> None:
+    """A surname learned in full is a person's when it later stands alone, written as
+    the text writes it: the full name seen in another teaser may be another person's
+    (issue 15, `Brown`), and both label sets write a lone surname as written."""
     people = PeopleIndex()
+    assert enrich_teaser("Nikonorova in Minsk", None, people=people).entities.people == []
     enrich_teaser(
         "West pressures Zelensky — Russian senator",
         "Natalia Nikonorova noted that the West was increasing pressure",
         people=people,
     )
-    later = enrich_teaser("Elections are a trap, says Nikonorova", None, people=people)
-    assert later.entities.people == ["Natalia Nikonorova"]
+    assert people.by_surname("Nikonorova") == "Natalia Nikonorova"
+    later = enrich_teaser("Nikonorova in Minsk", None, people=people)
+    assert later.entities.people == ["Nikonorova"]
 
 
 def test_spellings_of_one_person_fold_to_the_canonical_name() -> None:

@@ -272,6 +272,41 @@ def test_blank_lines_do_not_matter() -> None:
     assert parse(TEXT_002, REF_002) == parse(spaced, REF_002)
 
 
+def _markers_spelled_otherwise(body: str) -> str:
+    """`body` with every plain `Read more` line as `Read more ` (the same marker once
+    stripped), so that `parse_page` reads it line by line, without its shortcut of
+    splitting the page at plain `Read more` lines and keeping each stretch's teasers."""
+    return "\n".join(line + " " if line == "Read more" else line for line in body.split("\n"))
+
+
+def _outcome(body: str) -> ParsedPage | tuple[type[InputError], str]:
+    try:
+        return parse(body, content_type="text/plain")
+    except InputError as error:
+        return type(error), error.detail
+
+
+@pytest.mark.parametrize("text", [TEXT_000, TEXT_002])
+def test_sample_pages_parse_alike_with_and_without_the_block_shortcut(text: str) -> None:
+    assert _outcome(text) == _outcome(_markers_spelled_otherwise(text))
+
+
+def test_a_tag_word_used_only_in_a_later_teaser_block_is_not_split() -> None:
+    first = "A first teaser headline here\nIts lead has four words or more\nRead more\n"
+    body = ARTICLE + "Tags\nYouTubeTelegram\n" + first
+    body += "H two on YouTube\nL two\nRead more\nH three\nL three\nRead more\n"
+    expected = ("YouTube", "Telegram")
+    assert expected == parse(body).tags
+
+
+def test_teaser_blocks_seen_before_parse_the_same_on_another_page() -> None:
+    blocks = "".join(f"Headline {n}\nLead {n}\nRead more\n" for n in range(5))
+    first = parse(ARTICLE + "H0\nL0\nRead more\n" + blocks)
+    again = parse(ARTICLE + "Other\nFirst\nRead more\n" + blocks)
+    assert first.teasers[1:] == again.teasers[1:]
+    assert len(again.teasers) == 6
+
+
 # -- Residue and article shape ---------------------------------------------------------
 
 
@@ -622,6 +657,36 @@ def test_page_like_text_gives_a_page_whose_texts_are_lines_of_the_input(
     for teaser in page.teasers:
         assert teaser.headline or teaser.lead
         assert {teaser.headline, teaser.lead} - {None} <= stripped
+
+
+_stretch_line = st.one_of(
+    st.sampled_from(_SAMPLE_LINES),
+    st.sampled_from(
+        [
+            "Read more",
+            "Read more",
+            "Read more »",
+            "READ MORE",
+            "Tags",
+            "{{x}}",
+            "",
+            " ",
+            "\r",
+            "MOSCOW, May 5. /TASS/.",
+            "Foreign policySergey Lavrov",
+            "YouTube",
+            "•",
+        ]
+    ),
+    st.text(st.characters(codec="utf-8"), max_size=20),
+)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_stretch_line, max_size=60))
+def test_the_block_shortcut_never_changes_what_a_page_parses_to(lines: list[str]) -> None:
+    body = "\n".join(lines)
+    assert _outcome(body) == _outcome(_markers_spelled_otherwise(body))
 
 
 _tag = st.sampled_from(["div", "p", "span", "a", "b", "br", "h1", "li", "ul", "pre", "script"])

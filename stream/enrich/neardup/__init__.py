@@ -5,7 +5,8 @@ this package flags a reworded one with the id of the earlier teaser of the same
 story (`near_duplicate_of`). Two parts:
 
 - `story`: the rule, pure functions over two texts (`same_story`, `overlap`,
-  `facts`, `contradicts`), scored on labelled pairs by `benchmarks/bench_enrich.py`;
+  `facts`, `contradicts`), scored on labelled pairs by `benchmarks/bench_enrich.py`,
+  over what `reading` reads in a text (its content words and facts);
 - `index`: `NearDuplicateIndex`, which finds the candidates among every recorded
   teaser (by content word, `words`) and keeps its state in an injected mapping (a
   changelogged faust Table).

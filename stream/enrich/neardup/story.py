@@ -2,43 +2,41 @@
 
 Exact dedup (`stream.identity`) only catches a teaser whose headline is unchanged.
 Editors reword: an attribution restyled, a word swapped, clauses reordered, a name
-shortened, and the headline becomes a new teaser. This index flags such a teaser
-with the id of the earlier teaser of the same story, so that `near_duplicate_of`
-can be set; it never suppresses anything. Every piece of state lives in the
-injected mapping (a changelogged faust Table in the worker, a dict in tests), so the
-index survives restarts and any process that opens the same store sees the same
-teasers.
+shortened, and the headline becomes a new teaser. The index
+(`stream.enrich.neardup.index`) flags such a teaser with the id of the earlier
+teaser of the same story; this module is the rule it applies, pure functions over
+what `stream.enrich.neardup.reading` reads in a text.
 
 The rule (`same_story` is its exact form): two texts are one story when their
 content words overlap (`overlap`: shared / smaller set, at least the threshold,
 `Settings.near_duplicate_threshold`, default 0.5) and no fact contradicts
-(`contradicts`: another number, date, name or outcome on each side). Content words
-(`shingles`) are the words after `identity.normalize`, without function words and
-names, stemmed, with synonyms folded (`lexicon.NEAR_DUP_SYNONYMS`). Word overlap
-alone cannot work: daily reports of one template (`X attacks Y Region with N
-drones in past day`) share more words than most rewordings do, and only their
-facts differ. `benchmarks/bench_enrich.py` scores the rule on labelled pairs
+(`contradicts`). Content words are the words of the text without function words
+and without its names (compared as facts), reduced to their Snowball stem
+(PyStemmer), the words editors swap folded to one (`lexicon.NEAR_DUP_EVENTS`,
+`NEAR_DUP_SYNONYMS`: `quits` / `steps down`, `cuts` / `lowers`). Facts are what a
+template sibling changes: its numbers and dates; its names, where a short form
+matches its name (`BoE` / `Bank of England`, `Mavericks` / `Dallas Mavericks`, `Man
+Utd` / `Manchester United`) and a country its capital and its people (`Iran` /
+`Tehran` / `Iranian`); the period a report covers; its outcomes
+(`lexicon.NEAR_DUP_AXES`: `rises` / `falls`, `gold` / `silver`, who beat whom); and
+its event (`declares martial law` / `arrested over martial law`). Word overlap alone
+cannot work: daily reports of one template (`X attacks Y Region with N drones in
+past day`) share more words than most rewordings do, and only their facts differ.
+`benchmarks/bench_enrich.py` scores the rule on labelled pairs
 (`tests/fixtures/neardup_pairs.json`).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any, Final, NamedTuple
+from typing import Final
 
-from stream.enrich.lexicon import (
-    CALENDAR_WORDS,
-    NEAR_DUP_AXES,
-    NEAR_DUP_STOPWORDS,
-    NEAR_DUP_SYNONYMS,
-    NUMBER_WORDS,
-    TITLE_PARTS,
-    TITLES,
-)
-from stream.enrich.vocabulary import is_english_word
-from stream.identity import normalize
+from stream.enrich.lexicon import MONTHS, WEEKDAYS
+from stream.enrich.neardup.reading import BREAK, OUTCOME_DRAW, ROLE, SOURCE
 
-_WORD = re.compile(r"\w+")
+# What a text asserts is read there; the index and callers import it from here.
+from stream.enrich.neardup.reading import Facts as Facts
+from stream.enrich.neardup.reading import Name as Name
+from stream.enrich.neardup.reading import facts as facts
 
 
 def shingles(text: str) -> set[str]:
@@ -52,18 +50,10 @@ def shingles(text: str) -> set[str]:
 
 
 def content_words(text: str, own: Facts) -> set[str]:
-    words = [_stem(w) for w in _WORD.findall(normalize(text)) if w not in NEAR_DUP_STOPWORDS]
-    names = {w for name in own.names if not name.soft for w in name.words}
-    kept = {w for w in words if w not in names}
-    return kept or set(words)
-
-
-def _stem(word: str) -> str:
-    word = NEAR_DUP_SYNONYMS.get(word, word)
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    """`shingles` of a text whose facts are known (`facts(text)`, computed once)."""
+    if own.source != text:
+        own = facts(text)
+    return set(own.words)
 
 
 def jaccard(a: str, b: str) -> float:
@@ -79,175 +69,150 @@ def overlap(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
 
 
-class Name(NamedTuple):
-    """A run of capitalised words (`Bank of England`), case-folded, and its initials."""
-
-    words: tuple[str, ...]
-    initials: str
-    # A lone dictionary word that opens the text is capitalised by position only
-    # (`Floods kill`): it never contradicts, it only matches.
-    soft: bool
-
-
-class Facts(NamedTuple):
-    """What a teaser asserts beyond its wording: numbers, names, outcome words."""
-
-    numbers: frozenset[str]  # `47`, `4.75`, `2nd`, and months and weekdays
-    names: tuple[Name, ...]
-    axes: dict[str, frozenset[int]]  # see lexicon.NEAR_DUP_AXES
-
-    def to_json(self) -> list[Any]:
-        names = [[*n.words, n.initials, int(n.soft)] for n in self.names]
-        return [sorted(self.numbers), names, {k: sorted(v) for k, v in self.axes.items()}]
-
-    @classmethod
-    def from_json(cls, value: Any) -> Facts | None:
-        try:
-            numbers, names, axes = value
-            return cls(
-                frozenset(map(str, numbers)),
-                tuple(Name(tuple(n[:-2]), str(n[-2]), bool(n[-1])) for n in names),
-                {str(k): frozenset(map(int, v)) for k, v in axes.items()},
-            )
-        except (TypeError, ValueError, AttributeError, IndexError):
-            return None
-
-
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NAME_CONNECTORS: Final = frozenset({"of", "for", "and", "de", "do", "da", "the"})
-_EDGE = "\"'“”‘’()[],.;:!?"
-
-
-def facts(text: str) -> Facts:
-    """The numbers, names and outcome words of a text (see `same_story`)."""
-    numbers: set[str] = set()
-    names: list[Name] = []
-    axes: dict[str, set[int]] = {}
-    run: list[str] = []
-    soft = False
-    tokens = text.split()
-    # Words in capitals beside others in capitals (`5 CIVILIANS KILLED`) say nothing
-    # about which are names; a lone one is an acronym (`NATO`).
-    shouting = [t.isupper() and sum(c.isalpha() for c in t) >= 2 for t in tokens]
-    uncased = [
-        shout and ((k > 0 and shouting[k - 1]) or (k + 1 < len(tokens) and shouting[k + 1]))
-        for k, shout in enumerate(shouting)
-    ]
-
-    def close() -> None:
-        while run and run[-1] in _NAME_CONNECTORS:
-            run.pop()
-        if run:
-            words = tuple(w for w in run if w not in _NAME_CONNECTORS)
-            names.append(Name(words, "".join(w[0] for w in run), soft and len(words) == 1))
-        run.clear()
-
-    for index, raw in enumerate(tokens):
-        if raw.islower() and raw.isalpha():
-            # Most words: lower-case letters, no name, no digit, nothing around them.
-            if raw in NUMBER_WORDS:
-                numbers.add(NUMBER_WORDS[raw])
-            elif raw in CALENDAR_WORDS:
-                numbers.add(raw)
-            if run and raw in _NAME_CONNECTORS:
-                run.append(raw)
-            else:
-                close()
-            if raw in NEAR_DUP_AXES:
-                axis, value = NEAR_DUP_AXES[raw]
-                axes.setdefault(axis, set()).add(value)
-            continue
-        word = raw.strip(_EDGE)
-        if not word or word in "—–-":
-            close()
-            continue
-        low = word.casefold()
-        numbers.update(n.replace(",", "") for n in _NUMBER.findall(word))
-        if low in NUMBER_WORDS:
-            numbers.add(NUMBER_WORDS[low])
-        elif low in CALENDAR_WORDS:
-            numbers.add(low)
-        parts = [p for p in re.split(r"[-’']", word) if p]
-        capital = (
-            not uncased[index]
-            and any(p[:1].isupper() for p in parts)
-            and not any(c.isdigit() for c in word)
-        )
-        if capital and low not in TITLES and low not in TITLE_PARTS:
-            if not run:
-                soft = (
-                    index == 0
-                    and not word.isupper()
-                    and not re.search(r"['’]s?$", word)
-                    and is_english_word(word)  # `Floods kill`, not `Toyota recalls`
-                )
-            run.extend(p.casefold() for p in parts if p[:1].isupper())
-        elif run and low in _NAME_CONNECTORS:
-            run.append(low)
-        else:
-            close()
-        if not capital and low in NEAR_DUP_AXES:
-            axis, value = NEAR_DUP_AXES[low]
-            axes.setdefault(axis, set()).add(value)
-        if raw[-1:] in ",.;:!?":
-            close()
-    close()
-    axes.setdefault("negation", {-1})
-    return Facts(frozenset(numbers), tuple(names), {k: frozenset(v) for k, v in axes.items()})
-
-
 def _same_word(a: str, b: str) -> bool:
-    """One name word, maybe inflected (`Nigeria` / `Nigerian`, `Kazakh` / `Kazakhs`)."""
-    n = min(len(a), len(b))
-    return a == b or (n >= 4 and a[: max(4, n - 1)] == b[: max(4, n - 1)])
+    """One name word, maybe inflected (`Kazakh` / `Kazakhs`) or cut (`Fed` /
+    `Federal`, `Utd` / `United`)."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    n = len(short)
+    if n >= 4 and short[: max(4, n - 1)] == long[: max(4, n - 1)]:
+        return True
+    if n < 3 or short[0] != long[0]:
+        return False
+    # An abbreviation: its letters in order in the word (`Utd`, `Fed`, `Govt`).
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
+def _within(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    for p in x:
+        if p in y:
+            continue
+        first = p[0]
+        if not any(q[0] == first and _same_word(p, q) for q in y):
+            return False
+    return True
 
 
 def _names_match(a: Name, b: Name) -> bool:
     """`Dallas Mavericks` / `Mavericks`, `Bank of England` / `BoE`: one name.
 
-    One name's words must all be in the other (a qualifier may be added, never
-    swapped: `Bryansk Region` is not `Kursk Region`), or one is the other's initials.
+    Two names of countries (or their capitals or people) match by country alone.
+    Otherwise one name's words must all be in the other (a qualifier may be added,
+    never swapped: `Bryansk Region` is not `Kursk Region`), or one is the other's
+    initials.
     """
-
-    def within(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-        return all(p in y or any(_same_word(p, q) for q in y) for p in x)
-
-    if within(a.words, b.words) or within(b.words, a.words):
+    if a.key and b.key and ROLE not in (a.key, b.key):
+        return a.key == b.key
+    x, y = a.words, b.words
+    if x == y:
         return True
-    return _initials(a, b)
+    # Every way to match starts two words alike: a prefix, an abbreviation, initials.
+    fx, fy = x[0][0], y[0][0]
+    if fx != fy and all(w[0] != fx for w in y) and all(w[0] != fy for w in x):
+        return False
+    return _within(x, y) or _within(y, x) or _initials(a, b) or _initials(b, a)
 
 
-def _initials(a: Name, b: Name) -> bool:
-    """`BoE` / `Bank of England`: one name of one word is the other's initials."""
-    short, other = (a, b) if len(a.words) == 1 else (b, a)
-    return len(short.words) == 1 and len(other.initials) >= 2 and short.words[0] == other.initials
+def _initials(short: Name, other: Name) -> bool:
+    """`BoE` / `Bank of England`, `RBA` / `Reserve Bank of Australia`, `PS` /
+    `PlayStation`."""
+    if len(short.words) != 1:
+        return False
+    word = short.words[0]
+    if len(other.words) == 1:
+        return len(other.initials) >= 2 and word == other.initials
+    return word == other.initials or word == "".join(w[0] for w in other.words)
+
+
+# Neighbours that tell nothing of a slot when they follow a name.
+_NO_SLOT: Final = frozenset({BREAK, SOURCE})
+
+
+def _same_slot(a: tuple[Name, ...], b: tuple[Name, ...]) -> list[tuple[Name, Name]]:
+    """The pairs of names that fill the same slot: the same word after them, or for
+    two names capitalised as names, the same word before them. A source (after a
+    dash) fills none."""
+    after: dict[str, list[Name]] = {}
+    before: dict[str, list[Name]] = {}
+    for y in b:
+        if y.before != SOURCE:
+            if y.after not in _NO_SLOT:
+                after.setdefault(y.after, []).append(y)
+            if not y.soft:
+                before.setdefault(y.before, []).append(y)
+    pairs: list[tuple[Name, Name]] = []
+    if not (after or before):
+        return pairs
+    for x in a:
+        if x.before == SOURCE:
+            continue
+        for y in after.get(x.after, ()):
+            pairs.append((x, y))
+        if not x.soft:
+            for y in before.get(x.before, ()):
+                if y.after != x.after or x.after in _NO_SLOT:  # else paired above
+                    pairs.append((x, y))
+    return pairs
 
 
 def contradicts(a: Facts, b: Facts) -> bool:
     """Whether two teasers assert different facts: not the same story.
 
-    A number, a name or an outcome present on both sides with different values:
-    each side has a number the other lacks (`47 drones` / `63 drones`), a name the
-    other lacks (`Bryansk Region` / `Kursk Region`), or both take different values
-    on one axis (`rises` / `falls`). A fact only one side gives (a dropped date, an
-    added first name) is no contradiction. With an outcome word on both sides, the
-    first name both share must lead in both (`India beat Australia` is not
-    `Australia beat India`).
+    A fact present on both sides with different values: each side has a number the
+    other lacks (`47 drones` / `63 drones`); a name each side lacks fills the same
+    slot (`over Bryansk Region in` / `over Kursk Region in`, `Apple shares` /
+    `Amazon shares`); both take different values on one axis (`rises` / `falls`,
+    `in past day` / `in past week`) or name events and share none. A fact only one
+    side gives (a dropped date, an added first name or source) is no contradiction.
+    Who won is a fact: with one outcome word on each side, the same value must come
+    with the same subject (`India beat Australia` is not `Australia beat India`),
+    another value with another (`Brown loses to Moreno` is `Moreno defeats Brown`).
     """
-    if (a.numbers - b.numbers) and (b.numbers - a.numbers):
-        return True
-    only_a = [n for n in a.names if not n.soft and not any(_names_match(n, m) for m in b.names)]
-    only_b = [n for n in b.names if not n.soft and not any(_names_match(n, m) for m in a.names)]
-    if only_a and only_b:
-        return True
-    if any(not (a.axes[k] & b.axes[k]) for k in a.axes.keys() & b.axes.keys()):
-        return True
-    if "outcome" in a.axes and "outcome" in b.axes:
-        shared_a = [n for n in a.names if any(_names_match(n, m) for m in b.names)]
-        shared_b = [n for n in b.names if any(_names_match(n, m) for m in a.names)]
-        if shared_a and shared_b and not _names_match(shared_a[0], shared_b[0]):
+    only_a = a.numbers - b.numbers
+    if only_a:
+        only_b = b.numbers - a.numbers
+        if only_b and _other_numbers(only_a, only_b):
             return True
-    return False
+    for axis in a.axes.keys() & b.axes.keys():
+        if axis != "outcome" and not (a.axes[axis] & b.axes[axis]):
+            return True
+    if "outcome" in a.axes and "outcome" in b.axes and _other_winner(a, b):
+        return True
+    matched: dict[int, bool] = {}
+
+    def unmatched(n: Name, others: tuple[Name, ...]) -> bool:
+        known = matched.get(id(n))
+        if known is None:
+            known = matched[id(n)] = any(_names_match(n, m) for m in others)
+        return not known
+
+    return any(
+        unmatched(x, b.names) and unmatched(y, a.names) for x, y in _same_slot(a.names, b.names)
+    )
+
+
+def _other_numbers(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
+    """Whether the numbers, months and weekdays only each side gives share a kind."""
+    if min(only_a) < "a" and min(only_b) < "a":
+        return True  # digits sort first: a number on each side, as most siblings have
+    return bool({_kind(n) for n in only_a} & {_kind(n) for n in only_b})
+
+
+def _kind(value: str) -> int:
+    return 1 if value in MONTHS else 2 if value in WEEKDAYS else 0
+
+
+def _other_winner(a: Facts, b: Facts) -> bool:
+    va, vb = a.axes["outcome"], b.axes["outcome"]
+    if len(va) != 1 or len(vb) != 1 or OUTCOME_DRAW in va | vb:
+        return not (va & vb)
+    if not (0 <= a.subject < len(a.names) and 0 <= b.subject < len(b.names)):
+        return va != vb
+    x, y = a.names[a.subject], b.names[b.subject]
+    same_subject = _names_match(x, y)
+    return same_subject != (va == vb)
 
 
 def same_story(a: str, b: str, *, threshold: float) -> bool:
