@@ -38,6 +38,7 @@ SKETCH_BITS: Final = 256
 _WORD_SHIFTS: Final = tuple(range(0, SKETCH_BITS, 64))
 _WORD_MASK: Final = (1 << 64) - 1
 _BITS: Final = tuple(1 << bit for bit in range(SKETCH_BITS))
+_MARGIN: Final = 1e-9
 _HEX_ID: Final = 16  # `identity.teaser_id`: 16 lowercase hex digits, kept as a uint64
 
 
@@ -159,22 +160,19 @@ class WordIndex:
         # A candidate shares at most the words whose bit it has, plus the words whose
         # bit another of the words took already.
         collided = len(windows) - mask.bit_count()
-        # Word by word of the sketch: over the rows gathered, a column at a time costs
-        # less than a reduction per row.
-        sketches = np.take(self._sketch, rows, axis=0)
-        shared = [
-            np.bitwise_count(sketches[:, n] & ((mask >> shift) & _WORD_MASK))
-            for n, shift in enumerate(_WORD_SHIFTS)
-        ]
-        upper = np.add(shared[0], collided, dtype=np.int64)
-        for more in shared[1:]:
-            upper += more
-        # Size 0 is a free row's (a posting left behind by a record gone from the
-        # store): at 1 it passes with any bit, as its infinite ratio did, and its
-        # missing record leaves it out.
+        query = np.array([(mask >> shift) & _WORD_MASK for shift in _WORD_SHIFTS], np.uint64)
+        # The rows gathered (one cache line each), then turned: each word of the
+        # sketch contiguous, so the mask, the count and the sum run along it.
+        sketches = np.take(self._sketch, rows, axis=0).T.copy()
+        sketches &= query[:, None]
+        upper = np.bitwise_count(sketches).sum(axis=0) + collided
+        # `upper / smaller >= threshold`, multiplied out with a margin far below the
+        # gap between two ratios of word counts and far above rounding: no candidate
+        # the exact test takes is left out. A free row (size 0: a posting left behind
+        # by a record gone from the store) passes, and its missing record drops it.
         smaller = np.minimum(np.take(self._size, rows), len(words))
-        np.maximum(smaller, 1, out=smaller)
-        return sorted(set(seqs[upper / smaller >= threshold].tolist()))
+        passing = upper >= smaller * (threshold - _MARGIN)
+        return sorted(set(seqs[passing].tolist()))
 
     def teaser_id(self, seq: int) -> str:
         other = self._other_ids.get(seq)
