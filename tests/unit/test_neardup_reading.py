@@ -54,7 +54,8 @@ def reading_texts() -> tuple[str, ...]:
 
 
 def _digest(value: Any) -> str:
-    encoded = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # Keys in the order they were written: a stored record is pinned to its bytes.
+    encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
 
 
