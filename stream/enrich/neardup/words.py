@@ -34,9 +34,11 @@ import numpy as np
 COMPARED: Final = 64
 KEPT: Final = 128
 SKETCH_BITS: Final = 256
-# A sketch is kept as `SKETCH_BITS // 64` words of 64 bits: bit b in word b >> 6.
-_WORD_SHIFTS: Final = tuple(range(0, SKETCH_BITS, 64))
-_WORD_MASK: Final = (1 << 64) - 1
+# A sketch is a Python int while it is built, kept as `SKETCH_BITS // 64` words of 64
+# bits (its little-endian bytes read as such: bit b in word b >> 6).
+_SKETCH_BYTES: Final = SKETCH_BITS // 8
+_SKETCH_WORDS: Final = SKETCH_BITS // 64
+_SKETCH_DTYPE: Final = np.dtype("<u8")
 _BITS: Final = tuple(1 << bit for bit in range(SKETCH_BITS))
 _MARGIN: Final = 1e-9
 _HEX_ID: Final = 16  # `identity.teaser_id`: 16 lowercase hex digits, kept as a uint64
@@ -71,7 +73,7 @@ class WordIndex:
         self._at = np.full(0, np.inf)
         self._size = np.zeros(0, dtype=np.uint16)
         # A row of 64-bit words per teaser: one cache line to read per candidate.
-        self._sketch = np.zeros((0, len(_WORD_SHIFTS)), dtype=np.uint64)
+        self._sketch = np.zeros((0, _SKETCH_WORDS), dtype=np.uint64)
         self._hex = np.zeros(0, dtype=np.uint64)
         self._other_ids: dict[int, str] = {}  # ids that are not 16 hex digits (tests)
         if loaded is not None and loaded.seqs:
@@ -160,7 +162,7 @@ class WordIndex:
         # A candidate shares at most the words whose bit it has, plus the words whose
         # bit another of the words took already.
         collided = len(windows) - mask.bit_count()
-        query = np.array([(mask >> shift) & _WORD_MASK for shift in _WORD_SHIFTS], np.uint64)
+        query = np.frombuffer(mask.to_bytes(_SKETCH_BYTES, "little"), _SKETCH_DTYPE)
         # The rows gathered (one cache line each), then turned: each word of the
         # sketch contiguous, so the mask, the count and the sum run along it.
         sketches = np.take(self._sketch, rows, axis=0).T.copy()
@@ -198,8 +200,8 @@ class WordIndex:
         rows = seqs - self._base
         self._at[rows] = np.frombuffer(loaded.at, dtype=np.float64)
         self._size[rows] = np.frombuffer(loaded.size, dtype=np.uint16)
-        sketches = np.frombuffer(loaded.sketches, dtype=np.uint64)
-        self._sketch[rows] = sketches.reshape(-1, len(_WORD_SHIFTS))
+        sketches = np.frombuffer(loaded.sketches, _SKETCH_DTYPE)
+        self._sketch[rows] = sketches.reshape(-1, _SKETCH_WORDS)
         self._hex[rows] = np.frombuffer(loaded.hexes, dtype=np.uint64)
         self._other_ids = dict(loaded.other_ids)
         self._live = int(np.isfinite(self._at[: self._rows]).sum())
@@ -218,7 +220,7 @@ class WordIndex:
     def _set_row(
         self, row: int, seq: int, teaser_id: str, sketch: int, size: int, at: float
     ) -> None:
-        self._sketch[row] = [(sketch >> shift) & _WORD_MASK for shift in _WORD_SHIFTS]
+        self._sketch[row] = np.frombuffer(sketch.to_bytes(_SKETCH_BYTES, "little"), _SKETCH_DTYPE)
         self._size[row] = min(size, 0xFFFF)
         if self._at[row] == np.inf:
             self._live += 1
@@ -235,7 +237,7 @@ class WordIndex:
         at[:have] = self._at
         size = np.zeros(capacity, dtype=np.uint16)
         size[:have] = self._size
-        sketch = np.zeros((capacity, len(_WORD_SHIFTS)), dtype=np.uint64)
+        sketch = np.zeros((capacity, _SKETCH_WORDS), dtype=np.uint64)
         sketch[:have] = self._sketch
         hexes = np.zeros(capacity, dtype=np.uint64)
         hexes[:have] = self._hex
@@ -271,7 +273,7 @@ class Loader:
         self.seqs = array("q")
         self.at = array("d")
         self.size = array("H")
-        self.sketches = array("Q")  # `SKETCH_BITS // 64` words per teaser
+        self.sketches = bytearray()  # `_SKETCH_BYTES` per teaser, little-endian
         self.hexes = array("Q")
         self.other_ids: dict[int, str] = {}
         self.postings: dict[str, tuple[int, list[int]]] = {}
@@ -293,7 +295,7 @@ class Loader:
         self.seqs.append(seq)
         self.at.append(at)
         self.size.append(min(size, 0xFFFF))
-        self.sketches.extend((sketch >> shift) & _WORD_MASK for shift in _WORD_SHIFTS)
+        self.sketches += sketch.to_bytes(_SKETCH_BYTES, "little")
         value = _hex_value(teaser_id)
         if value is not None:
             self.hexes.append(value)
