@@ -111,9 +111,12 @@ class NearDuplicateIndex:
         teasers read the facts of one candidate only.
         """
         key = _SIG_PREFIX + teaser_id
-        replayed = _verdict(self.store.get(key))
-        if replayed is not None:
-            return replayed or None
+        # Most teasers are new: a membership test is one read of a faust table's
+        # store, where `get` of a missing key also raises and catches a KeyError.
+        if key in self.store:
+            replayed = _verdict(self.store.get(key))
+            if replayed is not None:
+                return replayed or None
         own = facts(text)
         words = content_words(text, own)
         threshold = self.threshold
