@@ -966,8 +966,9 @@ def measure_state(
         )
     asyncio.run(preload_pages(settings, feed.messages))
     restart = time.perf_counter()
-    # Restoring a month of state takes a while: a minute more per 100,000 teasers.
-    ready_timeout = READY_TIMEOUT_S + state * 6e-4
+    # Restoring a month of state from the changelogs takes a while: faust reads ~2,000
+    # records a second here (two per teaser) on a shared machine, ~8,000 on a quiet one.
+    ready_timeout = READY_TIMEOUT_S + state * 2e-3
     with workers(settings, options, profiler, label, ready_timeout_s=ready_timeout) as (worker,):
         ready_s = time.perf_counter() - restart
         before = scrape(worker)
@@ -1629,7 +1630,12 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         type=int,
         help="consumers' fetch wait (default what `stream run` picks: 10 on Tansu, 500 on Kafka)",
     )
-    parser.add_argument("--store", choices=("memory", "rocksdb"), default="memory")
+    parser.add_argument(
+        "--store",
+        choices=("memory", "rocksdb"),
+        default="memory",
+        help="the workers' STREAM_STORE (the dedup table; the near-duplicate table is on RocksDB)",
+    )
     parser.add_argument(
         "--timeout",
         type=float,

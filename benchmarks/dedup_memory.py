@@ -111,8 +111,14 @@ def record(store: Any, batch: list[Sighting], partitions: int, per_call: int) ->
 def measure(store_name: str, teasers: int, *, partitions: int, per_call: int) -> dict[str, Any]:
     data_dir = tempfile.mkdtemp(prefix=f"stream-dedup-{store_name}-")
     try:
-        settings = Settings(store=STORES[store_name], data_dir=data_dir, partitions=partitions)
-        # Placeholder address: the App is only built, never started.
+        # Placeholder address: the App is only built, never started. A cluster's, so
+        # that the tables are under `data_dir`, where their disk use is measured.
+        settings = Settings(
+            store=STORES[store_name],
+            data_dir=data_dir,
+            partitions=partitions,
+            bootstrap_servers="127.0.0.1:9",
+        )
         worker = Worker(settings, bootstrap_servers="127.0.0.1:9")
         store = worker.seen_table.data
         now = dt.datetime.now(dt.UTC)

@@ -169,9 +169,13 @@ def owns(key: str, partition: int, partitions: int) -> bool:
 class Sweeps:
     """Where each partition's sweep of the store has got to, and when the next starts."""
 
-    def __init__(self, interval_s: float, chunk: int = SWEEP_CHUNK) -> None:
+    def __init__(
+        self, interval_s: float, chunk: int = SWEEP_CHUNK, *, first_after_s: float = 0.0
+    ) -> None:
         self.interval_s = interval_s
         self.chunk = chunk
+        # How long after its first event a partition's first sweep waits.
+        self.first_after_s = first_after_s
         self._cursors: dict[int, Iterator[str]] = {}
         self._next: dict[int, float] = {}
 
@@ -181,7 +185,7 @@ class Sweeps:
         """The next keys of `partition`'s sweep; a new sweep over `keys()` once one is due."""
         cursor = self._cursors.get(partition)
         if cursor is None:
-            if now < self._next.get(partition, 0.0):
+            if now < self._next.setdefault(partition, now + self.first_after_s):
                 return []
             # A plain copy of the keys (fast, C level); ownership is checked chunk by
             # chunk, so no event pays for a pass over the whole table.

@@ -250,6 +250,9 @@ class TeaserEnricher:
     name writes one changelog record, not the whole index of up to 50,000 names.
     With `retention_s`, teasers recorded longer ago leave the near-duplicate index
     as the dedup state forgets them (a sweep every `sweep_interval_s`).
+
+    Opening reads the store once for both (`opening` in steps, for the worker's
+    event loop; the constructor all at once unless `load=False`).
     """
 
     PEOPLE_KEY = "people"  # the whole index as one dict: the layout before, still read
@@ -263,22 +266,48 @@ class TeaserEnricher:
         threshold: float,
         retention_s: float | None = None,
         sweep_interval_s: float = 60.0,
+        load: bool = True,
     ) -> None:
         self.store = store
-        learned = self._stored_people()
-        self.people = PeopleIndex.from_dict(dict.fromkeys(learned, ""))
+        self.people = PeopleIndex()
         self._people_revision = self.people.revision
-        self._person_seq = len(learned)
-        self.near_duplicates = NearDuplicateIndex(store, threshold=threshold)
+        self._person_seq = 0
+        self.near_duplicates = NearDuplicateIndex(store, threshold=threshold, load=False)
         self.retention_s = retention_s
         self.sweep_interval_s = sweep_interval_s
         self._next_sweep = 0.0
-        if self.PEOPLE_KEY in store:
+        if load:
+            for _ in self.opening():
+                pass
+
+    def opening(self) -> Iterator[int]:
+        """Read the store: the near-duplicate index and the people, in one pass over
+        its records (a month of teasers is a million); yields the records read so
+        far every few thousand."""
+        people: list[tuple[int, str]] = []
+        prefix = self.PERSON_PREFIX
+
+        def records() -> Iterator[tuple[str, Any]]:
+            for key, value in self.store.items():
+                if key.startswith(prefix):
+                    if isinstance(value, int):
+                        people.append((value, key[len(prefix) :]))
+                else:
+                    yield key, value
+
+        yield from self.near_duplicates.opening(records())
+        legacy = self.store.get(self.PEOPLE_KEY) or {}
+        names = [k for k in legacy if isinstance(k, str)]
+        learned = names + [name for _, name in sorted(people) if name not in legacy]
+        self.people = PeopleIndex.from_dict(dict.fromkeys(learned, ""))
+        self._people_revision = self.people.revision
+        self._person_seq = len(learned)
+        if self.PEOPLE_KEY in self.store:
             # Moved once to one key per person, in the order learnt.
             self._person_seq = 0
             for name in learned:
                 self._write_people({name: True})
-            del store[self.PEOPLE_KEY]
+            del self.store[self.PEOPLE_KEY]
 
     def enrich(self, teaser: Teaser, *, now: float | None = None) -> Teaser:
         at = time.time() if now is None else now
@@ -299,17 +328,6 @@ class TeaserEnricher:
         )
         if len(gone) < self.SWEEP_CHUNK:  # else the next teaser takes the next chunk
             self._next_sweep = now + self.sweep_interval_s
-
-    def _stored_people(self) -> list[str]:
-        legacy = self.store.get(self.PEOPLE_KEY) or {}
-        prefix = self.PERSON_PREFIX
-        keyed = sorted(
-            (value, key[len(prefix) :])
-            for key, value in self.store.items()
-            if key.startswith(prefix) and isinstance(value, int)
-        )
-        names = [k for k in legacy if isinstance(k, str)]
-        return names + [name for _, name in keyed if name not in legacy]
 
     def _persist_people(self) -> None:
         # `revision` also moves when the cap evicts a name or a surname passes to a

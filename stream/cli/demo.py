@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -113,6 +114,8 @@ def run_demo(settings: Settings, *, keep_running: bool = False) -> int:
                 bootstrap_servers=bootstrap,
                 # faust warns about routine back-pressure; the demo's reader wants the summary.
                 log_level="ERROR",
+                # The demo's group is new each run: its RocksDB tables are of no later use.
+                data_dir=stack.enter_context(tempfile.TemporaryDirectory(prefix="stream-demo-")),
             )
         )
         metrics_url = f"{worker.base_url}/metrics"

@@ -72,6 +72,10 @@ WEB_PORTS_TRIED = 100
 
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the web server binds (aiohttp: reuse_address): connections of a worker
+        # that just stopped, waiting out TIME_WAIT, do not keep its successor off
+        # the port (and off its RocksDB tables, named for the port); a listener does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

@@ -35,8 +35,8 @@ The modules, each importing only those above it in this list:
   `places` (the rules that find each), `scan` (the order of reading),
   `resolution` (countries a text leaves open, from the rest of the teaser).
 - `enrichment`: `enrich_teaser`, `article_entities`, `preload`.
-- `neardup`: the near-duplicate index (MinHash LSH over content words, verified
-  by the facts each teaser asserts).
+- `neardup`: the near-duplicate rule and index (candidates by content word, the rule
+  applied exactly: words overlap and no fact differs).
 - `scoring`: precision, recall and F1 against a hand-labelled set
   (`tests/fixtures/teaser_labels.json` states every labelling rule in full,
   `tests/fixtures/fresh_teasers.json` adds its own), and of near-duplicate

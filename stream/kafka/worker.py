@@ -20,17 +20,20 @@ through `stream._faust`.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import datetime as dt
 import logging
 import os
+import shutil
 import socket
+import tempfile
 import time
 from collections.abc import AsyncIterable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 import faust
-from faust.types import EventT
+from faust.types import TP, EventT
 from prometheus_client import CollectorRegistry
 
 from stream import codec, dedup, intake, pipeline, poison
@@ -42,7 +45,13 @@ from stream.intake import InputMessage
 from stream.kafka import connection, exits, watch
 from stream.kafka.attempts import AttemptStore, KafkaAttempts, MemoryAttempts
 from stream.kafka.delivery import DeliveryGuard
-from stream.kafka.topics import INDEX_TABLE, SEEN_TABLE, attempts_topic, workers_spec
+from stream.kafka.topics import (
+    INDEX_TABLE,
+    SEEN_TABLE,
+    attempts_topic,
+    changelog_topic,
+    workers_spec,
+)
 from stream.kafka.web import Endpoints
 from stream.metrics import Metrics
 from stream.models import FreshBatch, Sighting, TeaserBatch
@@ -57,6 +66,26 @@ LAG_INTERVAL_S = 5.0
 FORWARD_TTL_S = 3_600.0
 # Sightings batches handled per group (one ack wait per group).
 SIGHTINGS_GROUP = 500
+# Memory of each table's RocksDB databases (`STREAM_STORE=rocksdb://`; the memory
+# store ignores them). faust's defaults allow 3 memtables of 64 MB and a 2 GB block
+# cache per partition database: state on disk, yet a month of it could sit in RAM.
+# Flushed at 8 MB, a memtable holds ~16,000 near-duplicate records (~0.5 kB each);
+# the index reads a record only for a close candidate or a replay, mostly recent.
+# The database's name in the URL: faust reads a bare "rocksdb://" as no store at
+# all (the URL is falsy) and gives the table the app's.
+INDEX_STORE = f"rocksdb:{INDEX_TABLE}"
+ROCKSDB_INDEX: dict[str, Any] = {
+    "write_buffer_size": 8 << 20,
+    "max_write_buffer_number": 2,
+    "block_cache_size": 16 << 20,
+}
+# One database per partition (8): dedup reads miss mostly (bloom filters), so a small
+# cache does.
+ROCKSDB_SEEN: dict[str, Any] = {
+    "write_buffer_size": 4 << 20,
+    "max_write_buffer_number": 2,
+    "block_cache_size": 4 << 20,
+}
 
 
 class Sink(Protocol):
@@ -103,7 +132,15 @@ class Agents:
         self.seen = seen
         self.index = index
         self.attempts = MemoryAttempts() if attempts is None else attempts
-        self.sweeps = dedup.Sweeps(settings.dedup_sweep_interval_s)
+        # A pass reads every key (6 s of CPU for a million, measured): not while a
+        # worker that just started catches up, but one interval later.
+        self.sweeps = dedup.Sweeps(
+            settings.dedup_sweep_interval_s, first_after_s=settings.dedup_sweep_interval_s
+        )
+        # Opened from the index table when this worker takes its partition, before it
+        # reports ready (`index_recovered`); None while another worker holds it.
+        self.enricher: pipeline.TeaserEnricher | None = None
+        self._enricher_generation: int | None = None
         # The test hook is chosen here, once: unset (production), pages go straight
         # to the pipeline and nothing is checked per page.
         marker = settings.test_fault_marker
@@ -258,19 +295,47 @@ class Agents:
             retention_s=self.settings.dedup_retention_s,
         )
 
+    def new_enricher(self, *, load: bool = True) -> pipeline.TeaserEnricher:
+        return pipeline.TeaserEnricher(
+            self.index,
+            threshold=self.settings.near_duplicate_threshold,
+            # The near-duplicate index forgets a teaser when dedup does.
+            retention_s=self.settings.dedup_retention_s,
+            sweep_interval_s=self.settings.dedup_sweep_interval_s,
+            load=load,
+        )
+
+    async def index_recovered(self, *, held: bool, generation: int) -> None:
+        """After each recovery: open the enricher from the index table if this worker
+        holds its partition, before the worker reports ready and takes its first
+        teaser (a month of teasers is ~15 s of reading, in steps that let the loop
+        run). Kept as it is only from one generation to the next: a generation
+        missed may have let another worker add teasers."""
+        if not held:
+            self.enricher = self._enricher_generation = None
+            return
+        if self.enricher is not None and self._enricher_generation == generation - 1:
+            self._enricher_generation = generation
+            return
+        started = time.perf_counter()
+        enricher = self.new_enricher(load=False)
+        for _ in enricher.opening():
+            await asyncio.sleep(0)
+        self.enricher, self._enricher_generation = enricher, generation
+        log.info(
+            "near-duplicate index opened: %d teasers, %d words, %d people in %.1f s",
+            len(enricher.near_duplicates),
+            enricher.near_duplicates.words,
+            len(enricher.people.to_dict()),
+            time.perf_counter() - started,
+        )
+
     async def fresh(self, stream: faust.StreamT[bytes]) -> None:
         metrics = self.metrics
-        # Built on the first event: the table is only readable once recovered.
-        enricher: pipeline.TeaserEnricher | None = None
         async for event in cast(AsyncIterable[EventT[bytes]], stream.events()):
-            if enricher is None:
-                enricher = pipeline.TeaserEnricher(
-                    self.index,
-                    threshold=self.settings.near_duplicate_threshold,
-                    # The near-duplicate index forgets a teaser when dedup does.
-                    retention_s=self.settings.dedup_retention_s,
-                    sweep_interval_s=self.settings.dedup_sweep_interval_s,
-                )
+            if self.enricher is None:  # no recovery ran (an Agents built in a test)
+                self.enricher = self.new_enricher()
+            enricher = self.enricher
             item = codec.loads_model(FreshBatch, event.value)
             for first in item.teasers:
                 with metrics.observe_stage("enrich"):
@@ -307,8 +372,10 @@ class Worker:
             address=bootstrap_servers, exit_after_s=settings.broker_lost_exit_s
         )
         self.delivery_guard = DeliveryGuard(on_failure=self._delivery_failed)
+        self._table_dir: str | None = None
         self.app = self._build_app(bootstrap_servers)
         self.seen_table, self.index_table = self._declare_tables(self.app)
+        self.index_table.on_recover(self._index_recovered)
         topics = self._declare_topics(self.app)
         self.agents = Agents(
             self.settings,
@@ -340,6 +407,7 @@ class Worker:
             autodiscover=False,
             store=s.store,
             datadir=s.data_dir,
+            tabledir=self.table_dir,
             topic_partitions=s.partitions,
             topic_replication_factor=s.replication_factor,
             # A new group must read the pages crawlers sent before it started.
@@ -364,6 +432,27 @@ class Worker:
             web_in_thread=False,
         )
 
+    @property
+    def table_dir(self) -> str:
+        """Where this worker's RocksDB databases live.
+
+        On a cluster, under `STREAM_DATA_DIR`, one directory per web port: workers
+        on one host (each has its own port) never contend for one database's lock,
+        and a worker restarted on its port finds its own again and restores only
+        the changelog written since. With the embedded broker, whose topics live in
+        memory and end with it, in a directory of this process, removed at exit: a
+        database kept across brokers would hold teasers and changelog offsets of
+        topics that no longer exist (faust refuses to start when its offset is past
+        the end of the changelog)."""
+        if self._table_dir is None:
+            s = self.settings
+            if s.uses_embedded_broker:
+                self._table_dir = tempfile.mkdtemp(prefix=f"stream-tables-{s.app_id}-")
+                atexit.register(shutil.rmtree, self._table_dir, ignore_errors=True)
+            else:
+                self._table_dir = f"tables-{s.app_id}-{s.web_port}"
+        return self._table_dir
+
     # -- wiring -------------------------------------------------------------------
 
     def _topic(self, app: faust.App, name: str, **options: Any) -> Any:
@@ -385,13 +474,19 @@ class Worker:
             key_type=str,
             value_type=float,
             help="teaser id -> first-seen epoch seconds (the exact dedup state)",
+            options=ROCKSDB_SEEN,
         )
         index = app.Table(
             INDEX_TABLE,
             default=None,
             partitions=1,
             key_type=str,
-            help="near-duplicate LSH index and known people (one global partition)",
+            help="near-duplicate index and known people (one global partition)",
+            # On disk whatever STREAM_STORE says: a record per teaser of the month (its
+            # words and facts, ~0.5 kB) held as Python objects cost ~2.5 kB of RAM
+            # each in the memory store (issue 14: at most 500 B per teaser in all).
+            store=INDEX_STORE,
+            options=ROCKSDB_INDEX,
         )
         return seen, index
 
@@ -423,6 +518,13 @@ class Worker:
         app.task(announce)
 
     # -- state upkeep ---------------------------------------------------------------
+
+    async def _index_recovered(self) -> None:
+        index = TP(changelog_topic(self.settings, INDEX_TABLE), 0)
+        await self.agents.index_recovered(
+            held=index in self.app.assignor.assigned_actives(),
+            generation=self.app.consumer_generation_id,
+        )
 
     def _dedup_state_keys(self) -> int:
         return len(self.seen_table)

@@ -160,11 +160,14 @@ class WorkerProcess(ChildProcess):
         settings: Settings,
         log_dir: Path | None = None,
         name: str = "worker",
+        *,
+        port: int | None = None,
         **overrides: Any,
     ) -> WorkerProcess:
-        """A started worker with `settings` (and `overrides`); its log in `log_dir`
-        (named for `name` and its port), or on the terminal without one."""
-        port = free_port()
+        """A started worker with `settings` (and `overrides`) on `port` (a free one
+        by default); its log in `log_dir` (named for `name` and its port), or on the
+        terminal without one."""
+        port = free_port() if port is None else port
         return cls.launch(
             name,
             [sys.executable, "-m", "stream", "run"],

@@ -42,6 +42,21 @@ def test_sweep_expires_only_old_keys_the_partition_owns_a_chunk_at_a_time() -> N
     assert mine[1] not in seen
 
 
+def test_the_first_sweep_can_wait_an_interval_after_the_first_event() -> None:
+    key = _keys_of(0, 1)[0]
+    seen = {key: 0.0}
+    sweeps = dedup.Sweeps(interval_s=100.0, first_after_s=100.0)
+
+    def sweep(now: float) -> None:
+        dedup.sweep(seen, sweeps, 0, now=now, partitions=PARTITIONS, retention_s=500.0)
+
+    sweep(1000.0)
+    sweep(1099.0)
+    assert key in seen
+    sweep(1100.0)
+    assert key not in seen
+
+
 def test_oldest_timestamp_is_the_earliest_page_of_the_batches() -> None:
     early, late = dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
     batches = [

@@ -8,15 +8,13 @@ story (`near_duplicate_of`). Two parts:
   `facts`, `contradicts`), scored on labelled pairs by `benchmarks/bench_enrich.py`,
   over what `reading` reads in a text (its content words and facts);
 - `index`: `NearDuplicateIndex`, which finds the candidates among every recorded
-  teaser and keeps its state in an injected mapping (a changelogged faust Table).
+  teaser (by content word, `words`) and keeps its state in an injected mapping (a
+  changelogged faust Table).
 """
 
 from stream.enrich.neardup.index import (
-    BUCKET_COMPARED,
-    BUCKET_KEPT,
-    DEFAULT_BANDS,
-    DEFAULT_NUM_PERM,
-    SEED,
+    COMPARED,
+    KEPT,
     NearDuplicateIndex,
     stored_record,
 )
@@ -32,11 +30,8 @@ from stream.enrich.neardup.story import (
 )
 
 __all__ = [
-    "BUCKET_COMPARED",
-    "BUCKET_KEPT",
-    "DEFAULT_BANDS",
-    "DEFAULT_NUM_PERM",
-    "SEED",
+    "COMPARED",
+    "KEPT",
     "Facts",
     "Name",
     "NearDuplicateIndex",
