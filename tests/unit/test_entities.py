@@ -80,6 +80,15 @@ def test_a_player_named_by_a_role_is_a_person() -> None:
     assert _entities("Club signs striker Endrick from rivals").people == ["Endrick"]
 
 
+def test_the_object_of_a_signing_is_a_person() -> None:
+    assert _entities("United sign Okafor from Ajax").people == ["Okafor"]
+
+
+def test_a_lead_that_calls_the_subject_a_person_makes_it_one() -> None:
+    found = _entities("Mutharika wins presidential runoff", "The 85-year-old returns to office")
+    assert (found.people, found.organizations) == (["Mutharika"], [])
+
+
 def test_a_description_before_a_first_name_is_not_part_of_the_name() -> None:
     assert _entities("Spinners Sajid Khan and Noman Ali take 20 wickets").people[0] == "Sajid Khan"
 

@@ -10,10 +10,15 @@ group said`), where it would otherwise read as a person who speaks.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from stream.enrich.lexicon import COMPANY_NOUNS, SPORT_WORDS
+from stream.enrich.lexicon import (
+    COMPANY_NOUNS,
+    PERSON_NOUNS,
+    SPORT_WORDS,
+)
 from stream.enrich.tokens import Token
 
 #: Words between `the` and the company noun it opens (`the Danish shipping group`).
@@ -25,6 +30,7 @@ class TeaserCues:
     sport: bool = False
     company: bool = False
     business: bool = False  # sums of money: `$6 bln`, `500 mln euros`
+    person: bool = False  # `the former general`, `the 71-year-old`
 
 
 def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
@@ -38,20 +44,34 @@ def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
         or ("-" in words and _SCORE.search(words) is not None)
     )
     business = not lows.isdisjoint(_MONEY_WORDS) or any(sign in words for sign in "$€£¥")
-    company = not lows.isdisjoint(COMPANY_NOUNS) and any(_the_company(toks) for toks in token_lists)
-    return TeaserCues(sport=sport, company=company, business=business)
+    company = not lows.isdisjoint(COMPANY_NOUNS) and any(
+        _the_noun(toks, _is_company_noun) for toks in token_lists
+    )
+    person = (not lows.isdisjoint(PERSON_NOUNS) or "year-old" in words) and any(
+        _the_noun(toks, _is_person_noun) for toks in token_lists
+    )
+    return TeaserCues(sport=sport, company=company, business=business, person=person)
 
 
-def _the_company(toks: list[Token]) -> bool:
-    """`the Danish shipping group`: `the`, a few words, a noun a company is called by."""
+def _the_noun(toks: list[Token], is_noun: Callable[[str], bool]) -> bool:
+    """`the Danish shipping group`, `the 71-year-old leader`: `the`, a few words, a noun
+    of the kind asked."""
     for k, tok in enumerate(toks):
         if tok.low == "the":
             for nxt in toks[k + 1 : k + 1 + _COMPANY_NOUN_REACH]:
-                if nxt.low in COMPANY_NOUNS:
+                if is_noun(nxt.low):
                     return True
                 if nxt.brk:
                     break
     return False
+
+
+def _is_company_noun(low: str) -> bool:
+    return low in COMPANY_NOUNS
+
+
+def _is_person_noun(low: str) -> bool:
+    return low in PERSON_NOUNS or low.endswith("year-old")
 
 
 #: A score: `2-0`, `35-7` (not a date's `2024-25` or a `737-800`).

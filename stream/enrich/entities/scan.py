@@ -39,6 +39,7 @@ from stream.enrich.lexicon import (
     ORG_LEADERS,
     OTHER_HEADS,
     PERSON_AFTER,
+    PERSON_OBJECT_VERBS,
     REGION_SUFFIXES,
     ROMAN_NUMERAL,
     SPEAKER_NOUNS,
@@ -420,6 +421,12 @@ class Extractor(PlaceRules, PeopleRules):
         cues = self.cues
         if title or (before and before[-1] in TITLES):
             self._person(text, i, single=True)
+        elif (
+            before
+            and before[-1] in PERSON_OBJECT_VERBS
+            and (after is None or after.low in {"as", "from"})
+        ):
+            self._person(text, i, single=True)  # `sign Endrick from Palmeiras`, `name X as`
         elif tok.poss and self._company_possession(j):
             self._add("org", text, i)  # `Orano's licence`, `Teck's coal unit`
         elif (
@@ -469,6 +476,8 @@ class Extractor(PlaceRules, PeopleRules):
         ):
             # `The Louvre noted`: a name that acts; `the Jewish holiday` does not.
             self._add("org", ORG_ALIASES.get(word, word), i)
+        elif i == 0 and verb and cues.person and not cues.company and not is_english_word(word):
+            self._person(text, i, single=True)  # `Tinubu removes` / `the 71-year-old leader`
         elif (
             i == 0
             and after is not None
