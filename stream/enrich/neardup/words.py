@@ -171,8 +171,11 @@ class WordIndex:
         # `upper / smaller >= threshold`, multiplied out with a margin far below the
         # gap between two ratios of word counts and far above rounding: no candidate
         # the exact test takes is left out. A free row (size 0: a posting left behind
-        # by a record gone from the store) passes, and its missing record drops it.
+        # by a record gone from the store) counts as size 1: it passes when the words'
+        # own bits collide, as its infinite ratio did before, and its missing record
+        # drops it.
         smaller = np.minimum(np.take(self._size, rows), len(words))
+        np.maximum(smaller, 1, out=smaller)
         passing = upper >= smaller * (threshold - _MARGIN)
         return sorted(set(seqs[passing].tolist()))
 
