@@ -163,7 +163,7 @@ ORG_HEADS: Final = _wordset(
     network television radio channel magazine journal gazette forces force fleet navy army
     command guard police brigade division regiment battalion corps airport plant factory
     works exchange consortium secretariat cabinet house club society laboratory state
-    administration federation confederation"""
+    administration federation confederation survey"""
 )
 
 #: Lower-case nouns before a name that show it is an organisation (`party Les Patriotes`).
@@ -172,7 +172,7 @@ ORG_BEFORE: Final = _wordset(
     broadcaster bank airline carrier manufacturer startup operator movement organization
     organisation network platform messenger service fund corporation consortium exchange
     holding concern maker carmaker automaker chipmaker producer miner lender insurer
-    retailer club"""
+    retailer club unit subsidiary affiliate"""
 )
 
 #: Nouns a lead calls a company by (`The drugmaker said`, `the airline sold`): with one,
@@ -188,18 +188,25 @@ PERSON_OBJECT_VERBS: Final = _wordset(
     """sign signs signed appoint appoints appointed hire hires hired sack sacks sacked name
     names named"""
 )
+#: Verbs whose object is a company in a story of money (`agrees to buy Covestro`).
+COMPANY_OBJECT_VERBS: Final = _wordset(
+    "buy buys bought buying acquire acquires acquired acquiring merge merges merging"
+)
 #: Nouns a lead calls a person by (`The former general said`, `the 71-year-old leader`):
 #: with one, the headline's unknown subject is that person.
 PERSON_NOUNS: Final = _wordset(
     """president leader minister premier general candidate politician lawmaker senator
     governor mayor king queen prince monarch incumbent challenger opposition activist
-    businessman billionaire tycoon striker player coach singer actor actress author"""
+    businessman billionaire tycoon striker player coach singer actor actress author
+    socialist conservative nationalist populist centrist leftist liberal democrat
+    republican"""
 )
 #: Words of a sports story: in one, a city or an unknown name that plays is a team.
 SPORT_WORDS: Final = _wordset(
     """coach striker goalkeeper defender midfielder squad derby match finals semi-final
     quarter-final league cup champions championship tournament playoff playoffs club fans
-    wickets innings penalties shootout prix podium laps olympics nba nfl fifa uefa"""
+    wickets innings penalties shootout prix podium laps olympics nba nfl fifa uefa title
+    olympic medal goals copa football footballer rugby cricket tennis golf"""
 )
 #: Verbs a team takes in a headline, in the plural (`Liverpool agree`, `Springboks
 #: thrash`); a person takes them with an -s (`Gauff beats`).
@@ -208,6 +215,8 @@ TEAM_VERBS: Final = _wordset(
     clinch face host complete seal qualify claim advance crash rout top extend avoid part
     knock crush earn land"""
 )
+#: Verbs an athlete takes with an -s beside the team verbs (`Ronaldo scores twice`).
+ATHLETE_VERBS: Final = _wordset("score break set retire join miss withdraw quit leave")
 #: Words before a name that make it the other side of a match (`held by Genoa`,
 #: `beating Uruguay`, `from Feyenoord`).
 OPPONENT_BEFORE: Final = _wordset("beat beating against over by from v vs thrash thrashing edge")
@@ -219,17 +228,36 @@ COMPANY_POSSESSIONS: Final = _wordset(
     plant plants factory factories mine mines refinery smelter subsidiary board workers
     employees bonds takeover merger listing ipo earnings dividend chief ceo chairman"""
 )
+#: Kin before a lone name make it a person (`in favour of son Frederik`).
+KIN_WORDS: Final = _wordset(
+    """son daughter wife husband brother sister father mother widow nephew niece cousin
+    grandson granddaughter"""
+)
+#: What only a person has or undergoes, after a lone name (`Gachagua impeachment`,
+#: `Newsom's objections`): the name is a person's.
+PERSON_POSSESSIONS: Final = _wordset(
+    """exit resignation impeachment ouster arrest detention death funeral trial conviction
+    objections veto wife husband son daughter widow successor predecessor allies aides
+    inauguration re-election"""
+)
 #: Lower-case nouns after a single name that make it an organisation (`Tisza party`).
 ORG_AFTER: Final = _wordset(
     """party company group plant factory airline bank messenger platform agency division
     holding concern corporation firm outlet newspaper channel fund refinery smelter unit
-    subsidiary shares stock"""
+    subsidiary shares stock coalition alliance militia mps lawmakers legislators news"""
 )
 
 #: Lower-case roles after a single name that make it the body they lead
 #: (`Barcelona president`, `Harvard president`, `Boeing chief`).
 ORG_LEADERS: Final = _wordset(
     "president chairman chairwoman ceo executive coach manager boss owner founder chief leader"
+)
+
+#: Lower-case words after a name in a sports story that make it the team they play
+#: for (`Atalanta forward`, `Palmeiras fans`, `Red Bull driver`).
+TEAM_MEMBERS: Final = _wordset(
+    """forward striker goalkeeper defender midfielder winger driver drivers rider riders
+    fans supporters squad players teammate teammates"""
 )
 
 #: Heads that make a capitalised phrase neither person nor organisation: documents,
@@ -244,9 +272,9 @@ OTHER_HEADS: Final = _wordset(
     prix series rights"""
 )
 
-#: Capitalised words that open the name of an event of nature, not of a person
-#: (`Typhoon Yagi`, `Hurricane Beryl`, `Storm Boris`).
-EVENT_PREFIXES: Final = _wordset("typhoon hurricane storm cyclone tornado")
+#: Capitalised words that open the name of an event of nature or of a competition,
+#: not of a person or a body (`Typhoon Yagi`, `Storm Boris`, `Copa America`).
+EVENT_PREFIXES: Final = _wordset("typhoon hurricane storm cyclone tornado copa")
 #: Capitalised words that open the name of a geographic feature (`Mount Lewotobi`).
 FEATURE_PREFIXES: Final = _wordset("mount mt cape lake port")
 #: Lower-case nouns after a name that make it the name of a thing, not a mention of
@@ -571,7 +599,7 @@ ORGANIZATIONS: Final = _nameset(
 #: State bodies: a nationality word before one names the state.
 STATE_ORG_HEADS: Final = _wordset(
     """ministry department forces force fleet navy army command guard government parliament
-    duma treasury mfa embassy council"""
+    duma treasury mfa embassy council survey"""
 )
 
 #: Lower-case words that may stand inside a name (`Board of Peace`, `Bosnia and

@@ -12,6 +12,8 @@ from stream.enrich.entities.text import (
 )
 from stream.enrich.lexicon import (
     COMPANY_POSSESSIONS,
+    CONNECTORS,
+    FUNCTION_WORDS,
     NOT_NAMES,
     OPPONENT_BEFORE,
     ORG_HEADS,
@@ -77,6 +79,34 @@ class OrganizationRules(TextScan):
                 return j + 1
             j += 1
         return None
+
+    def _body_of_person(self, i: int) -> int | None:
+        """End of the name of the body a person belongs to, after their `of`, or None.
+
+        `Heather Humphreys of Fine Gael`, `Duma Boko of the Umbrella for Democratic
+        Change`: an unknown name right after a person's name and `of` (`the`) is
+        their party, club or company; a known place there is where they are from.
+        """
+        toks = self.toks
+        k = i - 1 if i > 0 and toks[i - 1].low == "the" else i
+        if k < 2 or toks[k - 1].low != "of" or toks[k - 2].brk or self._match(i) is not None:
+            return None
+        last = self.out.mentions[-1] if self.out.mentions else None
+        if (
+            last is None
+            or last.kind != "person"
+            or not all(t.cap for t in toks[last.start : k - 1])
+        ):
+            return None
+        j = i + 1
+        while j < len(toks) and not toks[j - 1].brk:
+            nxt = j
+            while nxt < len(toks) and not toks[nxt].cap and toks[nxt].low in CONNECTORS:
+                nxt += 1  # `Umbrella for Democratic Change`, `Alliance for the Union`
+            if nxt >= len(toks) or not toks[nxt].cap:
+                break
+            j = nxt + 1
+        return j
 
     def _org_list(self, j: int) -> int:
         """`Alibaba, Sinopec, JD.com and NetEase`: unknown names listed with one."""
@@ -144,6 +174,20 @@ class OrganizationRules(TextScan):
             and is_common_word(last.text)
             and not is_given_name(first.text)
             and not is_given_name(last.text[:-1])  # `Nico Williams`
+        )
+
+    def _acts_alone(self, i: int) -> bool:
+        """`Nestle cuts`, `Woodside approves`: a singular name before a verb with an -s
+        (`Shares of ...`, `Investors cheer ...` are plural)."""
+        toks = self.toks
+        after = word_after(toks, i + 1)
+        return (
+            after is not None
+            and not after.cap
+            and after.low.endswith("s")
+            and not after.low.endswith("ss")
+            and after.low not in FUNCTION_WORDS
+            and not toks[i].low.endswith("s")
         )
 
     def _company_possession(self, j: int) -> bool:

@@ -15,9 +15,11 @@ from stream.enrich.lexicon import (
     FUNCTION_WORDS,
     NONSTATE_HEADS,
     OBJECT_AFTER,
+    PERSON_POSSESSIONS,
 )
 from stream.enrich.names import is_common_word, is_given_name
 from stream.enrich.people import surname_of
+from stream.enrich.vocabulary import is_english_word
 
 #: Prepositions that put a place, not a person, after them (`in Moreno`).
 _PLACE_PREPOSITIONS: Final = frozenset({"in", "at", "near", "outside", "around", "into"})
@@ -85,6 +87,19 @@ class PeopleRules(TextScan):
             title
             or not is_big_city(text)
             or (is_given_name(first) and first not in self.gaz.cities)
+        )
+
+    def _person_possession(self, i: int) -> bool:
+        """`after Tavares exit`, `over Newsom's objections`: one unknown name before
+        what only a person has or undergoes (a dictionary word there is a thing's)."""
+        toks = self.toks
+        j = i + 1
+        return (
+            j < len(toks)
+            and (toks[i].poss or not toks[i].brk)
+            and not toks[j].cap
+            and toks[j].low in PERSON_POSSESSIONS
+            and not is_english_word(toks[i].text)
         )
 
     def _plural_people(self, word: str) -> bool:

@@ -21,6 +21,7 @@ from stream.enrich.lexicon import (
     GEO_HEADS,
     LOCATIVE,
     NONSTATE_HEADS,
+    ORG_BEFORE,
     ORGANIZATIONS,
     PLACE_AFTER,
     PLACE_BEFORE,
@@ -245,16 +246,20 @@ class PlaceRules(OrganizationRules):
 
     def _name_after_nationality(self, i: int, end: int, text: str) -> int | None:
         """`Saudi Aramco`, `China Evergrande`: a nationality or a country before one
-        unknown name that is no common word nor anyone's first name is a company's."""
+        unknown name that is no common word nor anyone's first name is a company's;
+        after a noun that names a body, any name is (`ruling party Georgian Dream`)."""
         toks = self.toks
         after = word_after(toks, end)
+        before = lower_words_before(toks, i, 1)
         if (
             after is None
             or toks[end - 1].poss
             or not after.namelike
             or (end + 1 < len(toks) and toks[end + 1].cap and not after.brk)
-            or is_common_word(after.text)
-            or is_given_name(after.text)
+            or (
+                (is_common_word(after.text) or is_given_name(after.text))
+                and not (before and before[-1] in ORG_BEFORE)
+            )
             or self._match(end) is not None
         ):
             return None

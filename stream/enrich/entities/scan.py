@@ -18,14 +18,17 @@ from stream.enrich.entities.places import PlaceRules
 from stream.enrich.entities.text import Extraction, lower_words_before, word_after
 from stream.enrich.gazetteer import SMALL_CITY, city_candidates, lookup_place
 from stream.enrich.lexicon import (
+    ATHLETE_VERBS,
     CITY_REGION_COUNTRIES,
     COMPANY_NOUNS,
+    COMPANY_OBJECT_VERBS,
     CONNECTORS,
     EVENT_PREFIXES,
     FEATURE_PREFIXES,
     FUNCTION_WORDS,
     GEO_HEADS,
     INITIAL_SKIP,
+    KIN_WORDS,
     NAME_PARTICLES,
     NOT_ENTITIES,
     NOT_NAMES,
@@ -44,6 +47,7 @@ from stream.enrich.lexicon import (
     ROMAN_NUMERAL,
     SPEAKER_NOUNS,
     SPEECH_VERBS,
+    TEAM_MEMBERS,
     TEAM_VERBS,
     TITLE_PARTS,
     TITLES,
@@ -66,6 +70,14 @@ _BATTLEGROUP: Final = frozenset({"battlegroup", "battle"})
 _NAME_PREFIXES: Final = EVENT_PREFIXES | FEATURE_PREFIXES
 #: Heads after a place that make it name something else (`Washington Airport`).
 _HEADS_NOT_TITLES: Final = NOT_NAMES - TITLES
+
+
+def _singular(verb: str) -> bool:
+    """A team's or an athlete's verb with the -s of one person (`beats`, `clinches`)."""
+    if not verb.endswith("s"):
+        return False
+    stem = verb[:-2] if verb.endswith("es") and verb[:-2] in TEAM_VERBS else verb[:-1]
+    return stem in TEAM_VERBS or stem in ATHLETE_VERBS or stem in OPPONENT_BEFORE
 
 
 class Extractor(PlaceRules, PeopleRules):
@@ -137,6 +149,12 @@ class Extractor(PlaceRules, PeopleRules):
         toks = self.toks
         after = word_after(toks, end)
         if kind == "none":
+            org_end = self._org_after(end) if after is not None and after.cap else None
+            if org_end is not None:
+                # `Christian Democratic Union`, `Islamic Revolutionary Guard Corps`: an
+                # adjective that names nothing alone opens a body's name.
+                self._add("org", self._span_text(i, org_end), i)
+                return org_end
             return end
         if kind in {"person", "surname"}:
             if after is not None and after.cap and after.low in OTHER_HEADS | ORG_HEADS:
@@ -147,6 +165,9 @@ class Extractor(PlaceRules, PeopleRules):
             self._person(text, i, single=kind == "surname")
             return end
         if kind == "org":
+            city = self._match(end) if self.cues.sport and after is not None else None
+            if city is not None and city[1] == "city" and city[0] == end + 1:
+                text, end = f"{text} {city[2]}", end + 1  # `Bayer Leverkusen`: a club
             self._add("org", text, i)
             return self._org_list(end)
         if kind == "demonym":
@@ -239,20 +260,20 @@ class Extractor(PlaceRules, PeopleRules):
     def _unknown(self, i: int, title: bool) -> int:
         """A capitalised run with no known name at its start."""
         toks = self.toks
+        body = self._body_of_person(i)
+        if body is not None:
+            self._add("org", self._span_text(i, body), i)
+            return body
         j = i
         while j < len(toks) and not (j > i and toks[j - 1].brk):
             tok = toks[j]
-            if (
-                not tok.cap
-                and tok.low in NAME_PARTICLES
-                and j > i
-                and toks[j - 1].namelike
-                and j + 1 < len(toks)
-                and toks[j + 1].namelike
-                and self._match(j + 1) is None
-            ):
-                j += 2  # `Alexandre de Moraes`
-                continue
+            if not tok.cap and tok.low in NAME_PARTICLES and j > i and toks[j - 1].namelike:
+                nxt = j + 1
+                while nxt < len(toks) and not toks[nxt].cap and toks[nxt].low in NAME_PARTICLES:
+                    nxt += 1  # `Dolf van den Brink`
+                if nxt < len(toks) and toks[nxt].namelike and self._match(nxt) is None:
+                    j = nxt + 1  # `Alexandre de Moraes`
+                    continue
             if not tok.cap:
                 # `Board of Peace`, `Committee of the State Council`: connectors
                 # inside an organisation's name.
@@ -288,7 +309,13 @@ class Extractor(PlaceRules, PeopleRules):
                     break  # `Committee of the State Council of China`: where it belongs
                 j = nxt
                 continue
-            if j > i and (self._is_title(j) or tok.low in REGION_SUFFIXES):
+            if (
+                j > i
+                and (self._is_title(j) or tok.low in REGION_SUFFIXES)
+                # `International Court of Justice`: after a connector, the word ends
+                # the body's name, it opens no title.
+                and toks[j - 1].low not in CONNECTORS
+            ):
                 break  # `Zaporozhye Region`: the suffix is handled below
             if j > i:
                 match = self._match(j)
@@ -303,11 +330,11 @@ class Extractor(PlaceRules, PeopleRules):
                 ):
                     if (
                         j == i + 1
-                        and toks[i].namelike
+                        and (toks[i].namelike or toks[i].acronym)
                         and (match[1] == "country" or (match[1] == "city" and self.cues.sport))
                     ):
-                        # `Air India`, and in a sports story `Real Madrid`, `Bayern
-                        # Munich`: a name with a place inside is a body, no place.
+                        # `Air India`, `MTN Nigeria`, and in a sports story `Real Madrid`,
+                        # `Bayern Munich`: a name with a place inside is a body, no place.
                         self._add("org", self._span_text(i, match[0]), i)
                         return match[0]
                     break
@@ -359,8 +386,8 @@ class Extractor(PlaceRules, PeopleRules):
                 and not (after is not None and after.low in OBJECT_AFTER)  # `RSV vaccine`
                 and word.upper() not in NOT_ORG_ACRONYMS
                 and not any(c.isdigit() for c in word)
-                # `737 MAX`: a model after its number.
-                and not (i > 0 and toks[i - 1].text[:1].isdigit() and not toks[i - 1].brk)
+                # `737 MAX`: a model after its number (not after an ordinal: `18th NBA`).
+                and not (i > 0 and toks[i - 1].text.isdigit() and not toks[i - 1].brk)
             ):
                 self._add("org", word, i)
             elif (
@@ -385,8 +412,13 @@ class Extractor(PlaceRules, PeopleRules):
             return self._place_list(j)
         if after is not None and after.low in OBJECT_AFTER:
             return j  # `Vera Rubin telescope`: a name of a thing
-        if len(span) >= 2 and not title and after is not None and after.low in ORG_AFTER:
-            self._add("org", text, i)  # `Te Aka Whai Ora agency`
+        if (
+            len(span) >= 2
+            and not title
+            and after is not None
+            and (after.low in ORG_AFTER or (self.cues.sport and after.low in TEAM_MEMBERS))
+        ):
+            self._add("org", text, i)  # `Te Aka Whai Ora agency`, `Red Bull driver`
             return j
         if len(span) >= 2 and not title and self._team(i, j):
             self._add("org", text, i)  # `Paris Saint-Germain`, `Boca Juniors`
@@ -419,14 +451,20 @@ class Extractor(PlaceRules, PeopleRules):
         verb = after is not None and not after.cap and after.low not in FUNCTION_WORDS
         possessed = i > 0 and toks[i - 1].poss and self._is_place(i - 1)  # `Serbia's Vucic`
         cues = self.cues
-        if title or (before and before[-1] in TITLES):
-            self._person(text, i, single=True)
+        if title or (before and (before[-1] in TITLES or before[-1] in KIN_WORDS)):
+            self._person(text, i, single=True)  # `son Frederik`
         elif (
             before
             and before[-1] in PERSON_OBJECT_VERBS
             and (after is None or after.low in {"as", "from"})
         ):
             self._person(text, i, single=True)  # `sign Endrick from Palmeiras`, `name X as`
+        elif word in ORG_ALIASES:
+            self._add("org", ORG_ALIASES[word], i)  # `Houthi attacks`: the group's
+        elif (cues.business or cues.company) and before and before[-1] in COMPANY_OBJECT_VERBS:
+            self._add("org", text, i)  # `agrees to buy Covestro for 14.7 bln euros`
+        elif self._person_possession(i):
+            self._person(text, i, single=True)  # `after Tavares exit`, `Newsom's objections`
         elif tok.poss and self._company_possession(j):
             self._add("org", text, i)  # `Orano's licence`, `Teck's coal unit`
         elif (
@@ -435,18 +473,29 @@ class Extractor(PlaceRules, PeopleRules):
             and not (tok.initial and is_english_word(word))  # `Ruling party`
         ):
             self._add("org", text, i)  # `Tisza party`, `Dangote refinery`
-        elif after is not None and after.low in ORG_LEADERS:
+        elif after is not None and (
+            after.low in ORG_LEADERS or (cues.sport and after.low in TEAM_MEMBERS)
+        ):
             # `Harvard president`, `Houthi leader`: who leads it is a body.
             self._add("org", ORG_ALIASES.get(word, word), i)
         elif (
             cues.company
             and (i == 0 or possessed)
             and not self._plural_people(word)
-            and not (tok.initial and is_english_word(word))  # `Shares of the chipmaker`
+            # `Shares of the chipmaker` is no name; `Nestle cuts` is, a word though it is:
+            # a singular subject of a verb where the lead speaks of a company.
+            and not (tok.initial and is_english_word(word) and not self._acts_alone(i))
         ):
             self._add("org", text, i)  # `Maersk warns` / `The Danish shipping group`
         elif i > 0 and toks[i - 1].dash and j == len(toks) and not self._plural_people(word):
             self._add("org", text, i)  # `— Eurostat`: a source no index knows as a person
+        elif cues.sport and (
+            (verb and after is not None and _singular(after.low))
+            or (before and before[-1][-1:] == "s" and _singular(before[-1]))
+        ):
+            # `Sinner beats Zverev`, `Ronaldo scores`: a team's verb takes no -s
+            # (`Liverpool agree`), an athlete's does, and so does who beats them.
+            self._person(text, i, single=True)
         elif cues.sport and (
             (verb and after is not None and after.low in TEAM_VERBS)
             or (before and before[-1] in OPPONENT_BEFORE)
@@ -461,6 +510,13 @@ class Extractor(PlaceRules, PeopleRules):
             self._person(text, i, single=True)  # `Sheinbaum says`: a surname alone
         elif verb and i > 0 and toks[i - 1].poss and self._person_before(i):
             self._add("org", text, i)  # `Keir Starmer's Labour wins`: a leader's party
+        elif (
+            possessed
+            and cues.business
+            and (after is None or after.low in FUNCTION_WORDS)
+            and not self._plural_people(word)
+        ):
+            self._add("org", text, i)  # `a $12 bln deal with Malaysia's Petronas`
         elif self._leader_of_place(i):
             # `Serbia's Vucic calls`: its leader; in a story of money, its company
             # (`Norway's Equinor approves $6 bln ...`).
