@@ -29,10 +29,32 @@ from stream.enrich.lexicon import (
 )
 from stream.models import Place
 
+#: Letters Unicode gives no decomposition, spelled as English writes them (`Wrocław`
+#: -> `Wroclaw`, `Tromsø` -> `Tromso`), where dropping them would lose a letter.
+_UNDECOMPOSED: Final = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+    }
+)
+
 
 def _ascii(text: str) -> str:
     """Fold accents and modifier letters to ASCII: `Al Ḩasakah` -> `Al Hasakah`."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     kept = (ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "ʿʾ‘’`´")
     return "".join(kept).encode("ascii", "ignore").decode("ascii")
 

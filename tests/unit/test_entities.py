@@ -352,3 +352,9 @@ def test_a_geological_survey_is_a_state_body() -> None:
     found = _entities("Quake shakes Alaska", "The US Geological Survey said it was shallow")
     assert found.organizations == ["US Geological Survey"]
     assert Place(name="United States", country="US") in found.places
+
+
+def test_a_letter_unicode_does_not_decompose_is_spelled_not_dropped() -> None:
+    assert _entities("Protest in Wroclaw over water prices").places == [
+        Place(name="Wroclaw", country="PL")
+    ]
