@@ -94,9 +94,13 @@ _MAX_PHRASE_WORDS = 4
 
 
 def _is_range(body: str, tail: str) -> bool:
-    """`Rasht — Astara railway`: a dash between two places, not before a source."""
+    """`Rasht — Astara railway`: a dash between two places, not before a source
+    (`Owo — Ondo state governor`: a place's officer speaks)."""
+    words = tail.split()
+    if len(words) > 1 and words[-1].strip(",.").casefold() in SPEAKER_NOUNS:
+        return False
     previous = body.split()[-1].strip(",")
-    first = tail.split()[0].strip(",")
+    first = words[0].strip(",")
     gaz = gazetteer()
     places = (gaz.cities, gaz.countries)
     return any(previous in p for p in places) and any(first in p for p in places)

@@ -292,6 +292,10 @@ GEO_HEADS: Final = _wordset(
     canal desert valley coast basin plateau hills range"""
 )
 
+#: Heads of names of local units inside one country (`Kerr County`): the teaser's other
+#: places give the country.
+LOCAL_UNIT_HEADS: Final = _wordset("county district prefecture municipality borough parish")
+
 #: Suffixes that turn a place into its region (`Kursk region`, `Kursk border area`).
 REGION_SUFFIXES: Final = frozenset(
     {"region", "oblast", "krai", "territory", "province", "area", "governorate"}

@@ -358,3 +358,28 @@ def test_a_letter_unicode_does_not_decompose_is_spelled_not_dropped() -> None:
     assert _entities("Protest in Wroclaw over water prices").places == [
         Place(name="Wroclaw", country="PL")
     ]
+
+
+def test_a_county_takes_the_country_of_the_teasers_other_places() -> None:
+    found = _entities("Wildfire forces evacuations in Oregon", "Crews in Jackson County fought")
+    assert Place(name="Jackson County", country="US") in found.places
+    assert found.people == []
+
+
+def test_two_unknown_words_after_in_that_open_with_no_first_name_are_a_place() -> None:
+    found = _entities("Chevron drills first well in Cerro Dragon, Argentina")
+    assert found.people == []
+    assert Place(name="Cerro Dragon", country="AR") in found.places
+
+
+def test_who_a_person_beats_is_a_person() -> None:
+    assert _entities("Iga Swiatek beats Rybakina in straight sets").people == [
+        "Iga Swiatek",
+        "Rybakina",
+    ]
+
+
+def test_a_role_after_a_dash_is_a_source_even_after_a_place() -> None:
+    assert attribution("Bus crash kills 20 near Kaduna — Kano state governor") == (
+        "Kano state governor"
+    )

@@ -40,6 +40,11 @@ from stream.enrich.names import is_common_word, is_given_name
 _PLACE_BEFORE_LAST: Final = frozenset(cue[-1] for cue in PLACE_BEFORE)
 
 
+#: Prepositions that put a place, not a person, after them (people are met `at`,
+#: `from`, `to` someone as often as places are).
+_INSIDE: Final = frozenset({"in", "near", "outside", "around"})
+
+
 class PlaceRules(OrganizationRules):
     """The rules that find places (nationality words and organisations of a state too)."""
 
@@ -204,6 +209,14 @@ class PlaceRules(OrganizationRules):
             cities = self.gaz.alternates.get(self._span_text(i, j))
             if cities and cities[0].population >= SMALL_CITY:
                 return True
+        if (
+            j - i == 2
+            and before
+            and before[-1] in _INSIDE
+            and not is_given_name(toks[i].text)
+            and not is_common_word(toks[i].text)
+        ):
+            return True  # `reserves in Vaca Muerta`: no one's first name opens it
         if j - i == 1 and before and before[-1] in LOCATIVE | {"and"}:
             if toponym:
                 return True

@@ -29,6 +29,7 @@ from stream.enrich.lexicon import (
     GEO_HEADS,
     INITIAL_SKIP,
     KIN_WORDS,
+    LOCAL_UNIT_HEADS,
     NAME_PARTICLES,
     NOT_ENTITIES,
     NOT_NAMES,
@@ -373,6 +374,9 @@ class Extractor(PlaceRules, PeopleRules):
             feature = lookup_place(stem, context=None, place_context=False)
             self._add("place", text, i, feature.country if feature else None)
             return j
+        if last in LOCAL_UNIT_HEADS and len(span) >= 2:
+            self._local_place(text, i)  # `searches in Kerr County`
+            return j
         if last in OTHER_HEADS or last in ORG_HEADS:
             return j
         if len(span) == 2 and span[0].namelike and ROMAN_NUMERAL.match(span[1].text):
@@ -489,12 +493,11 @@ class Extractor(PlaceRules, PeopleRules):
             self._add("org", text, i)  # `Maersk warns` / `The Danish shipping group`
         elif i > 0 and toks[i - 1].dash and j == len(toks) and not self._plural_people(word):
             self._add("org", text, i)  # `— Eurostat`: a source no index knows as a person
-        elif cues.sport and (
-            (verb and after is not None and _singular(after.low))
-            or (before and before[-1][-1:] == "s" and _singular(before[-1]))
+        elif (cues.sport and verb and after is not None and _singular(after.low)) or (
+            before and _singular(before[-1]) and (cues.sport or self._person_before(i - 1))
         ):
             # `Sinner beats Zverev`, `Ronaldo scores`: a team's verb takes no -s
-            # (`Liverpool agree`), an athlete's does, and so does who beats them.
+            # (`Liverpool agree`), an athlete's does, and so does who a person beats.
             self._person(text, i, single=True)
         elif cues.sport and (
             (verb and after is not None and after.low in TEAM_VERBS)
