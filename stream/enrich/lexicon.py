@@ -206,7 +206,7 @@ SPORT_WORDS: Final = _wordset(
     """coach striker goalkeeper defender midfielder squad derby match finals semi-final
     quarter-final league cup champions championship tournament playoff playoffs club fans
     wickets innings penalties shootout prix podium laps olympics nba nfl fifa uefa title
-    olympic medal goals copa football footballer rugby cricket tennis golf"""
+    olympic medal goals copa football footballer rugby cricket tennis golf champion"""
 )
 #: Verbs a team takes in a headline, in the plural (`Liverpool agree`, `Springboks
 #: thrash`); a person takes them with an -s (`Gauff beats`).

@@ -383,3 +383,14 @@ def test_a_role_after_a_dash_is_a_source_even_after_a_place() -> None:
     assert attribution("Bus crash kills 20 near Kaduna — Kano state governor") == (
         "Kano state governor"
     )
+
+
+def test_hyphenated_dictionary_words_opening_a_text_are_no_body() -> None:
+    found = _entities("Three-time champion retires", "Five-time winner Ana Ruiz said she was done")
+    assert (found.people, found.organizations) == (["Ana Ruiz"], [])
+
+
+def test_who_owns_a_named_rocket_is_its_maker() -> None:
+    assert _entities("Rocket Lab's Neutron rocket slips to next year").organizations == [
+        "Rocket Lab"
+    ]

@@ -15,6 +15,7 @@ from stream.enrich.lexicon import (
     CONNECTORS,
     FUNCTION_WORDS,
     NOT_NAMES,
+    OBJECT_AFTER,
     OPPONENT_BEFORE,
     ORG_HEADS,
     TEAM_VERBS,
@@ -189,6 +190,14 @@ class OrganizationRules(TextScan):
             and after.low not in FUNCTION_WORDS
             and not toks[i].low.endswith("s")
         )
+
+    def _named_thing_at(self, j: int) -> bool:
+        """`New Glenn rocket`, `Juice probe`: a name, then the thing it names."""
+        toks = self.toks
+        k = j
+        while k < len(toks) and toks[k].cap and not toks[k].brk:
+            k += 1
+        return j < k < len(toks) and toks[k].low in OBJECT_AFTER
 
     def _company_possession(self, j: int) -> bool:
         """What a company has, within two words after a possessive (`Teck's coal unit`)."""

@@ -347,6 +347,9 @@ class Extractor(PlaceRules, PeopleRules):
         last = span[-1].low
         if text in NOT_ENTITIES:
             return j
+        if span[-1].poss and is_common_word(span[0].text) and self._named_thing_at(j):
+            self._add("org", text, i)  # `Blue Origin's New Glenn rocket`: its maker
+            return j
         if before and before[-1] in ORG_BEFORE and len(span) >= 4:
             # `party Les Patriotes Florian Philippot`: the party, then its leader.
             self._add("org", " ".join(t.text for t in span[:-2]), i)
@@ -546,6 +549,8 @@ class Extractor(PlaceRules, PeopleRules):
             and not is_english_word(word)
             and tok.low not in COMPANY_NOUNS  # `Airline grounds jets`: the old dictionary
             and tok.low not in SPEAKER_NOUNS  # lacks words newer than it
+            # `Seven-time world champion ...`: dictionary words joined by a hyphen.
+            and not ("-" in word and all(map(is_english_word, word.split("-"))))
         ):
             # `Glencore in talks`, `Petrobras raises prices`: a text that opens with
             # one name no dictionary, gazetteer or index knows names a body; people
