@@ -37,6 +37,7 @@ from stream.enrich.lexicon import (
 from stream.enrich.names import is_common_word, is_given_name
 
 #: The last words of the cues before a local place (`village of`, `farmstead`).
+_LOCATIVE_OR_AND: Final = LOCATIVE | {"and"}
 _PLACE_BEFORE_LAST: Final = frozenset(cue[-1] for cue in PLACE_BEFORE)
 
 
@@ -217,7 +218,7 @@ class PlaceRules(OrganizationRules):
             and not is_common_word(toks[i].text)
         ):
             return True  # `reserves in Vaca Muerta`: no one's first name opens it
-        if j - i == 1 and before and before[-1] in LOCATIVE | {"and"}:
+        if j - i == 1 and before and before[-1] in _LOCATIVE_OR_AND:
             if toponym:
                 return True
             # `in Oleshnya in Kursk region`: a local place inside a known one.
