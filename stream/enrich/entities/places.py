@@ -199,6 +199,14 @@ class PlaceRules(OrganizationRules):
         ):
             return True  # `in East Kalimantan`, `Somalia's Lower Shabelle`
         if (
+            j - i == 2
+            and before
+            and before[-1] in _INSIDE
+            and not is_given_name(toks[i].text)
+            and not is_common_word(toks[i].text)
+        ):
+            return True  # `reserves in Vaca Muerta`: no one's first name opens it
+        if (
             j - i == 1
             and before
             and before[-1] in LOCATIVE
@@ -210,14 +218,6 @@ class PlaceRules(OrganizationRules):
             cities = self.gaz.alternates.get(self._span_text(i, j))
             if cities and cities[0].population >= SMALL_CITY:
                 return True
-        if (
-            j - i == 2
-            and before
-            and before[-1] in _INSIDE
-            and not is_given_name(toks[i].text)
-            and not is_common_word(toks[i].text)
-        ):
-            return True  # `reserves in Vaca Muerta`: no one's first name opens it
         if j - i == 1 and before and before[-1] in _LOCATIVE_OR_AND:
             if toponym:
                 return True
