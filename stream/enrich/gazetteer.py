@@ -54,6 +54,8 @@ _UNDECOMPOSED: Final = str.maketrans(
 
 def _ascii(text: str) -> str:
     """Fold accents and modifier letters to ASCII: `Al Ḩasakah` -> `Al Hasakah`."""
+    if text.isascii():
+        return text.replace("`", "")  # most names: nothing to fold
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     kept = (ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "ʿʾ‘’`´")
     return "".join(kept).encode("ascii", "ignore").decode("ascii")
