@@ -3,8 +3,8 @@
 `facts(text)` reads a text once: its words, numbers and breaks (each spelling
 classified once and cached), its names (runs of capitalised words, with their
 neighbours, initials and the country they stand for), titles as roles, and the
-values it takes on the axes of `lexicon.NEAR_DUP_AXES`, its period and its events;
-and the content words `stream.enrich.neardup.story` compares. Pure and
+values it takes on the axes of `neardup.lexicon.NEAR_DUP_AXES`, its period and its
+events; and the content words `stream.enrich.neardup.story` compares. Pure and
 deterministic: the same text gives the same `Facts` in every process.
 """
 
@@ -18,7 +18,8 @@ from typing import Any, Final, NamedTuple
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
 
-from stream.enrich.lexicon import (
+from stream.enrich.lexicon import TITLE_PARTS, TITLES
+from stream.enrich.neardup.lexicon import (
     CALENDAR_WORDS,
     NEAR_DUP_AXES,
     NEAR_DUP_EVENTS,
@@ -29,8 +30,6 @@ from stream.enrich.lexicon import (
     NEAR_DUP_ROLES,
     NEAR_DUP_SYNONYMS,
     NUMBER_WORDS,
-    TITLE_PARTS,
-    TITLES,
 )
 from stream.enrich.vocabulary import is_english_word
 
@@ -132,7 +131,7 @@ class Facts(NamedTuple):
 
     numbers: frozenset[str]  # `47`, `4.75`, `2` for `second`, months and weekdays
     names: tuple[Name, ...]  # in the order of the text
-    axes: dict[str, frozenset[int]]  # lexicon.NEAR_DUP_AXES, `period` and `event`
+    axes: dict[str, frozenset[int]]  # NEAR_DUP_AXES, `period` and `event`
     subject: int = -1  # the name before the first outcome word (who won or lost)
     # Kept for `content_words` of the same text, never stored.
     source: str = ""
