@@ -72,7 +72,7 @@ NEAR_DUP_SYNONYMS: Final = (
     "woman women female",
     "ceo boss",
     "vehicle car",
-    "fighter militant rebel",
+    "fighter militant rebel insurgent",
     "drone uav",
     "billion bln bn",
     "million mln mn",
@@ -80,8 +80,66 @@ NEAR_DUP_SYNONYMS: Final = (
     "point bps",
     "snow snowfall",
     "reform overhaul",
-    "start begin",
+    "start begin launch",
+    # The swaps of headline writing: the same thing in another word.
+    "buy acquire purchase acquisition takeover",
+    "deal agreement pact accord",
+    "find detect discover",
+    "probe investigation inquiry investigate",
+    "talk negotiation negotiate",
+    "ceasefire truce",
+    "earthquake quake tremor",
+    "blast explosion explode",
+    "wildfire bushfire blaze",
+    "troop soldier",
+    "lawmaker legislator",
+    "carmaker automaker",
+    "plane aircraft jet airliner",
+    "child children kid",
+    "tariff duty levy",
+    "election poll",
+    "warn caution",
+    "pledge vow promise",
+    "protest demonstration",
+    "protester demonstrator",
+    "sue lawsuit",
+    "prison jail",
+    "shrink contract contraction",
+    "firm company",
+    "title championship",
 )
+#: British spellings with no rule of their suffix, to the American (`reading` folds
+#: `-ise`, `-yse`, `-our`, `-tre`, `-bre`, `-ogue`, `-gramme` by rule): outlets of both
+#: sides of the Atlantic tell one story (`Defence Ministry` / `Defense Ministry`).
+NEAR_DUP_SPELLINGS: Final[Mapping[str, str]] = {
+    "defence": "defense",
+    "offence": "offense",
+    "pretence": "pretense",
+    "licence": "license",
+    "tyre": "tire",
+    "grey": "gray",
+    "aluminium": "aluminum",
+    "sceptic": "skeptic",
+    "sceptical": "skeptical",
+    "cheque": "check",
+    "kerb": "curb",
+    "manoeuvre": "maneuver",
+    "plough": "plow",
+    "storey": "story",
+    "jewellery": "jewelry",
+    "counsellor": "counselor",
+    "fuelled": "fueled",
+    "fuelling": "fueling",
+    "skilful": "skillful",
+    "paediatric": "pediatric",
+    "anaemia": "anemia",
+    "leukaemia": "leukemia",
+    "haemorrhage": "hemorrhage",
+    "anaesthetic": "anesthetic",
+    "foetus": "fetus",
+    "oestrogen": "estrogen",
+    "diarrhoea": "diarrhea",
+}
 #: Two-word phrases that stand for one word of `NEAR_DUP_EVENTS` or
 #: `NEAR_DUP_SYNONYMS` (by stems).
 NEAR_DUP_PHRASES: Final[Mapping[tuple[str, str], str]] = {
@@ -108,9 +166,10 @@ NEAR_DUP_PHRASES: Final[Mapping[tuple[str, str], str]] = {
 #: `shot down`); see `stream.enrich.neardup.story` for `central` and the stages.
 NEAR_DUP_AXES: Final[Mapping[str, tuple[str, ...]]] = {
     "direction": (
-        "up rise rose gain climb jump surge soar rally rebound higher tops raise hike boost",
+        "up rise rose gain climb jump surge soar rally rebound higher tops raise hike boost "
+        "strengthen",
         "down fall fell drop slide slid slip decline sink sank dip plunge tumble slump lower "
-        "cut trim slash reduce ease slow",
+        "cut trim slash reduce ease slow weaken",
         "hold keep unchanged steady pause",
     ),
     "outcome": (
@@ -129,7 +188,16 @@ NEAR_DUP_AXES: Final[Mapping[str, tuple[str, ...]]] = {
     "trade": ("export exports", "import imports"),
     "venue": ("mosque", "church", "synagogue", "temple cathedral", "school", "hospital"),
     "negation": ("no not never",),
+    "sex": ("man men male boy", "woman women female girl"),
+    # Units, counted only right after a number (see `NEAR_DUP_UNITS`): `by 7 wickets`
+    # is not `by 7 runs`, `$2 bln` not `$2 mln`, `jailed for 3 years` not `3 months`.
+    "magnitude": ("thousand", "million mln mn", "billion bln bn", "trillion tn"),
+    "span": ("second", "minute", "hour", "day", "week", "month", "year"),
+    "margin": ("wicket", "run", "goal", "point"),
 }
+#: The axes of `NEAR_DUP_AXES` whose words are units: they count only right after a
+#: number (`7 wickets`, `3 years`), not elsewhere (`run-off`, `day of mourning`).
+NEAR_DUP_UNITS: Final = frozenset({"magnitude", "span", "margin"})
 #: Titles that name a role (`minister`, `CEO`): a fact of a story, compared as a name
 #: (`Sweden's PM quits` / `Sweden's foreign minister quits`). `general`, `major`,
 #: `head` and the honorifics are as often other words or part of a name.
