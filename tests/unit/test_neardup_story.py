@@ -7,7 +7,8 @@ person, date or outcome, and another event on the same topic, is not. Each is
 checked by the exact rule (`same_story`) and through the index, which must agree.
 The third round added rewordings in another writer's words (synonyms editors swap,
 also where a position capitalises them: `Blast` / `Explosion`; British and American
-spellings) and siblings in a fact of other words (a unit after a number: `by 6
+spellings; a central bank or a parliament for its country: `BoJ` / `Japan's central
+bank`) and siblings in a fact of other words (a unit after a number: `by 6
 wickets` / `by 6 runs`, `$500 mln` / `$500 bln`; `strengthens` / `weakens`; the men's
 or the women's event).
 """
@@ -108,6 +109,16 @@ def _flagged(a: str, b: str) -> bool:
             id="synonyms capitalised by position: Blast / Explosion",
         ),
         pytest.param(
+            "BoJ keeps rates steady",
+            "Japan's central bank holds rates steady",
+            id="a central bank for its country",
+        ),
+        pytest.param(
+            "Sejm approves abortion bill",
+            "Poland's parliament approves abortion bill",
+            id="a parliament for its country",
+        ),
+        pytest.param(
             "Ministry of Defence confirms drone strike on Kharkiv",
             "Ministry of Defense confirms drone strike on Kharkiv",
             id="spelling in a name: Defence / Defense",
@@ -196,6 +207,11 @@ def test_a_rewording_of_one_story_is_flagged(a: str, b: str) -> None:
             "Talks on Sudan ceasefire open in Jeddah",
             "Talks on Sudan ceasefire open in Khartoum",
             id="a capital as a place is no country",
+        ),
+        pytest.param(
+            "SNB holds rates at 1%",
+            "Norway's central bank holds rates at 1%",
+            id="another country's central bank",
         ),
         pytest.param(
             "Sri Lanka beat New Zealand by 6 wickets in Galle",
