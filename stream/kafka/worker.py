@@ -396,6 +396,9 @@ class Worker:
         # `promtool check metrics` (unit in the name), and `stream_*` covers what it adds.
         return GuardedApp(
             s.app_id,
+            # faust reads its own variables (PROCESSING_GUARANTEE, BROKER_URL, ...) from
+            # the environment over these arguments; only STREAM_* configure a worker.
+            env={},
             delivery_guard=self.delivery_guard,
             settle_timeout_s=s.broker_lost_exit_s,
             on_agent_failed=self._agent_failed,
