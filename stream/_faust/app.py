@@ -1,8 +1,10 @@
-"""The faust App `stream` runs: its producer and its agent-error handler replaced.
+"""The faust App `stream` runs: its producer, its agent-error handler and its table
+manager's start replaced.
 
-Both through faust's private hooks, the only way in: `_new_producer` is what
-faust calls to build `app.producer`, and `_on_agent_error` is the `on_error` it
-gives every agent. The collaborators come through `__init__`.
+The first two through faust's private hooks, the only way in: `_new_producer` is
+what faust calls to build `app.producer`, and `_on_agent_error` is the `on_error` it
+gives every agent. The collaborators come through `__init__`. The table manager
+through faust's `TableManager` setting (`PromptTableManager`).
 """
 
 from __future__ import annotations
@@ -10,8 +12,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from faust.tables.manager import TableManager
+
 from stream._faust import transport
 from stream._faust.producer import Guard, GuardedProducer
+
+
+class PromptTableManager(TableManager):
+    """faust's table manager without the second it sleeps before starting.
+
+    faust waits a fixed 1 s at start so that tables created late (in an agent's body)
+    are registered before the consumer subscribes; `stream` declares every table when
+    it builds the App, so the second only delayed each worker's join of its group
+    (every start and restart, and ~150 worker starts in the integration lane).
+    """
+
+    async def on_start(self) -> None:
+        if not self.should_stop:
+            await self._update_channels()
+            await self.recovery.start()
 
 
 class GuardedApp(transport.App):
@@ -29,6 +48,7 @@ class GuardedApp(transport.App):
         self.delivery_guard = delivery_guard
         self.settle_timeout_s = settle_timeout_s
         self.on_agent_failed = on_agent_failed
+        kwargs.setdefault("TableManager", PromptTableManager)
         super().__init__(*args, **kwargs)
 
     def _new_producer(self) -> GuardedProducer:

@@ -27,6 +27,7 @@ from faust.transport.drivers import aiokafka as driver
 from faust.types import TP
 
 from stream._faust import events, state, transport
+from stream._faust.app import PromptTableManager
 from stream._faust.producer import GuardedProducer
 from stream.kafka.worker import Worker
 from stream.settings import Settings
@@ -367,3 +368,27 @@ def test_member_id_reads_the_coordinator_of_the_consumer_faust_runs(worker: Work
         assert state.member_id(worker.app) == "faust-0.15.3-abc"
     finally:
         thread._consumer = None
+
+
+# -- app.PromptTableManager --------------------------------------------------------------
+
+
+def test_faust_table_manager_still_sleeps_a_second_then_starts_as_ours_does() -> None:
+    # PromptTableManager.on_start is faust's without the sleep: if faust's changes,
+    # ours must be written again from it.
+    theirs = inspect.getsource(faust.tables.TableManager.on_start)
+    _in_order(
+        theirs,
+        "await self.sleep(1.0)",
+        "if not self.should_stop:",
+        "await self._update_channels()",
+        "await self.recovery.start()",
+    )
+    ours = inspect.getsource(PromptTableManager.on_start)
+    _in_order(ours, "if not self.should_stop:", "await self._update_channels()")
+    assert "sleep" not in ours
+
+
+def test_the_worker_app_manages_its_tables_with_the_prompt_manager(worker: Worker) -> None:
+    assert type(worker.app.tables) is PromptTableManager
+    assert set(worker.app.tables) == {"teasers-seen", "teasers-index"}

@@ -25,7 +25,8 @@ In memory (`words.WordIndex`), only what finding candidates needs: the newest
 teasers of each content word, and per teaser a 256-bit sketch of its words, its
 word count, time and id (~24 bytes plus 4 per kept posting entry). The store is
 read for the few candidates the sketch cannot rule out, through a small cache of
-decoded records (templated reports meet the same recent siblings again and again).
+records (templated reports meet the same recent siblings again and again); a record's
+facts are decoded only once it is close enough for them to count.
 The store's records are the state; the memory is rebuilt from them in one pass
 (`open`), before the worker takes its first teaser.
 """
@@ -72,7 +73,9 @@ class NearDuplicateIndex:
         self.threshold = threshold
         self._words = WordIndex()
         self._next_seq = 0
-        self._cache: OrderedDict[int, tuple[frozenset[str], Facts | None]] = OrderedDict()
+        # Per seq: its words, and its facts as stored until it is first close, then
+        # decoded (most candidates read fall short on words: their facts never count).
+        self._cache: OrderedDict[int, tuple[frozenset[str], Any]] = OrderedDict()
         if load:
             for _ in self.opening(store.items()):
                 pass
@@ -108,19 +111,32 @@ class NearDuplicateIndex:
         teasers read the facts of one candidate only.
         """
         key = _SIG_PREFIX + teaser_id
-        replayed = _verdict(self.store.get(key))
-        if replayed is not None:
-            return replayed or None
+        # Most teasers are new: a membership test is one read of a faust table's
+        # store, where `get` of a missing key also raises and catches a KeyError.
+        if key in self.store:
+            replayed = _verdict(self.store.get(key))
+            if replayed is not None:
+                return replayed or None
         own = facts(text)
         words = content_words(text, own)
+        threshold = self.threshold
+        count = len(words)
+        cache = self._cache
         close: list[tuple[float, int, Facts | None]] = []
-        for seq in self._words.candidates(words, self.threshold):
-            record = self._record(seq)
-            if record is None:
-                continue
+        for seq in self._words.candidates(words, threshold):
+            record = cache.get(seq)
+            if record is not None:
+                cache.move_to_end(seq)
+            else:
+                record = self._record(seq)
+                if record is None:
+                    continue
             other, other_facts = record
-            score = len(words & other) / min(len(words), len(other))
-            if score >= self.threshold:
+            score = len(words & other) / min(count, len(other))
+            if score >= threshold:
+                if other_facts is not None and not isinstance(other_facts, Facts):
+                    other_facts = Facts.from_json(other_facts)
+                    cache[seq] = (other, other_facts)
                 close.append((-score, seq, other_facts))
         close.sort(key=lambda c: (c[0], c[1]))
         found = next(
@@ -176,17 +192,15 @@ class NearDuplicateIndex:
 
     # -- internals ----------------------------------------------------------------
 
-    def _record(self, seq: int) -> tuple[frozenset[str], Facts | None] | None:
-        cached = self._cache.get(seq)
-        if cached is not None:
-            self._cache.move_to_end(seq)
-            return cached
+    def _record(self, seq: int) -> tuple[frozenset[str], Any] | None:
+        """A candidate's words and its facts as stored, read from the store into the
+        cache (the caller looks there first); None if unreadable."""
         value = self.store.get(_SIG_PREFIX + self._words.teaser_id(seq))
         if not isinstance(value, list | tuple) or len(value) != 5:
             return None
         if not isinstance(value[1], list) or not value[1]:
             return None
-        record = (frozenset(value[1]), None if value[3] is None else Facts.from_json(value[3]))
+        record = (frozenset(value[1]), value[3])
         self._cache[seq] = record
         if len(self._cache) > _CACHED_RECORDS:
             self._cache.popitem(last=False)

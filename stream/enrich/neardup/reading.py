@@ -289,9 +289,7 @@ def _pieces(token: str) -> tuple[_Word, ...]:
         elif word:
             pieces.append(_word(word))
         else:
-            mark = brk.strip()
-            low = SOURCE if mark in _DASHES else BREAK
-            pieces.append(_Word(_BREAK_KIND, mark, low, low, clause=mark in _CLAUSE_BREAKS))
+            pieces.append(_break(brk.strip()))
     if len(_TOKENS) >= _KEPT:
         _TOKENS.clear()
     found = _TOKENS[token] = tuple(pieces)
@@ -308,6 +306,13 @@ def _folded_role(stems: list[str]) -> tuple[str, ...]:
         role.append(phrase or stems[k])
         k += 2 if phrase else 1
     return tuple(role)
+
+
+@functools.lru_cache(maxsize=64)
+def _break(mark: str) -> _Word:
+    """A break: one of the few marks `_TOKEN` reads as one, or a run of dashes."""
+    low = SOURCE if mark in _DASHES else BREAK
+    return _Word(_BREAK_KIND, mark, low, low, clause=mark in _CLAUSE_BREAKS)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -394,12 +399,13 @@ class _Reader:
         self.words: list[_Word] = []
         self.kinds: list[int] = []
         self.moved: set[int] = set()  # directions beside a number
+        self.role_at: list[int] = []  # indices in `words` of the words naming a role
 
     def read(self) -> Facts:
         known = _TOKENS.get
         pieces = [w for token in self.text.split() for w in (known(token) or _pieces(token))]
         last = len(pieces) - 1
-        words, kinds, numbers = self.words, self.kinds, self.numbers
+        words, kinds, numbers, role_at = self.words, self.kinds, self.numbers, self.role_at
         run = self.run
         clause_start = True
         for k, word in enumerate(pieces):
@@ -418,6 +424,8 @@ class _Reader:
                 words.append(word)
                 kinds.append(kind)
                 continue
+            if word.role:
+                role_at.append(len(words))
             if not word.capital:
                 if run:
                     if word.connector:
@@ -497,8 +505,8 @@ class _Reader:
         words, kinds = self.words, self.kinds
         count = len(words)
         runs = self.runs
-        skipped = [False] * count
         roles = self._roles()
+        skipped = [False] * count if roles else []  # words read as a role
         if roles:
             runs = sorted([*runs, *roles], key=lambda r: r.start)
             self.runs = runs
@@ -517,15 +525,15 @@ class _Reader:
         axes: dict[str, set[int]] = {}
         content: list[str] = []
         first_outcome = -1
-        for i in range(count):
+        in_phrase = -1  # the second word of the phrase just read
+        for i, word in enumerate(words):
             kind = kinds[i]
             if kind == _NUMBER:
-                content.append(words[i].low)
+                content.append(word.low)
                 continue
             if kind in (_BREAK_KIND, _JOINT):
                 continue
-            word = words[i]
-            if skipped[i] or (kind == _NAME and word.low in hard):
+            if i == in_phrase or (kind == _NAME and word.low in hard) or (roles and skipped[i]):
                 continue
             if word.phrase and i + 1 < count:
                 phrase = _PHRASES.get((word.stem, words[i + 1].stem))
@@ -533,7 +541,7 @@ class _Reader:
                     content.append(phrase)
                     if phrase in _EVENT_HEADS:
                         axes.setdefault("event", set()).add(_EVENT_HEADS[phrase])
-                    skipped[i + 1] = True
+                    in_phrase = i + 1
                     continue
             if word.special:
                 if self._axis(axes, i) and first_outcome < 0:
@@ -565,7 +573,7 @@ class _Reader:
         only another in the same slot: a role is a fact of the story (`Sweden's PM
         quits` / `Sweden's foreign minister quits`), not a word of what happened."""
         words, kinds = self.words, self.kinds
-        roles = [i for i, w in enumerate(words) if w.role]
+        roles = self.role_at
         if not roles:
             return []
         inside = [False] * len(words)

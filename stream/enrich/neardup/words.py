@@ -12,8 +12,12 @@ the newest `KEPT` teasers of each content word (a posting list of seqs):
   `candidates` drops every teaser that cannot reach the threshold without reading
   its record; the few left are checked exactly by the index against their records.
 
-About 24 bytes per teaser (sketch, size, time, id) plus 4 per posting entry, where a
-dict entry per LSH band per teaser cost ~4.5 kB (issue 14).
+About 50 bytes per teaser (sketch 32, size 2, time 8, id 8) plus 4 per posting entry,
+where a dict entry per LSH band per teaser cost ~4.5 kB (issue 14).
+
+`candidates` is most of the index's cost per new teaser: it bounds every seq of every
+window of the teaser's words (~1,700 for a crawl teaser of 26 words) with a few numpy
+operations over the sketches gathered by row (`np.take`: one cache line per seq).
 """
 
 from __future__ import annotations
@@ -30,7 +34,13 @@ import numpy as np
 COMPARED: Final = 64
 KEPT: Final = 128
 SKETCH_BITS: Final = 256
+# A sketch is a Python int while it is built, kept as `SKETCH_BITS // 64` words of 64
+# bits (its little-endian bytes read as such: bit b in word b >> 6).
 _SKETCH_BYTES: Final = SKETCH_BITS // 8
+_SKETCH_WORDS: Final = SKETCH_BITS // 64
+_SKETCH_DTYPE: Final = np.dtype("<u8")
+_BITS: Final = tuple(1 << bit for bit in range(SKETCH_BITS))
+_MARGIN: Final = 1e-9
 _HEX_ID: Final = 16  # `identity.teaser_id`: 16 lowercase hex digits, kept as a uint64
 
 
@@ -62,7 +72,8 @@ class WordIndex:
         self._live = 0
         self._at = np.full(0, np.inf)
         self._size = np.zeros(0, dtype=np.uint16)
-        self._sketch = np.zeros((0, _SKETCH_BYTES), dtype=np.uint8)
+        # A row of 64-bit words per teaser: one cache line to read per candidate.
+        self._sketch = np.zeros((0, _SKETCH_WORDS), dtype=np.uint64)
         self._hex = np.zeros(0, dtype=np.uint64)
         self._other_ids: dict[int, str] = {}  # ids that are not 16 hex digits (tests)
         if loaded is not None and loaded.seqs:
@@ -85,15 +96,19 @@ class WordIndex:
         if not self._rows and not self._live:
             self._base = seq
         row = self._row_for(seq)
-        self._set_row(row, seq, teaser_id, words, at)
         vocab = self._vocab
+        sketch = size = 0
         for word in words:
             entry = vocab.get(word)
             if entry is None:
                 entry = vocab[word] = _Word(word_bit(word))
-            entry.seqs.append(seq)
-            if len(entry.seqs) > KEPT:
-                del entry.seqs[0]
+            seqs = entry.seqs
+            seqs.append(seq)
+            if len(seqs) > KEPT:
+                del seqs[0]
+            sketch |= _BITS[entry.bit]
+            size += 1
+        self._set_row(row, seq, teaser_id, sketch, size, at)
 
     def remove(self, seq: int, words: Iterable[str]) -> bool:
         """Forget a teaser (its words as recorded); False if `seq` is not recorded."""
@@ -131,28 +146,38 @@ class WordIndex:
         they have set can be shared, so one below `threshold` of the smaller set is
         left out without reading its record (the sketch never undercounts)."""
         vocab = self._vocab
-        entries = [entry for word in words if (entry := vocab.get(word)) is not None]
-        if not entries:
+        windows = []
+        mask = 0  # the words' bits
+        for word in words:
+            entry = vocab.get(word)
+            if entry is not None:
+                windows.append(entry.seqs[-COMPARED:])
+                mask |= _BITS[entry.bit]
+        if not windows:
             return []
-        windows = b"".join(entry.seqs[-COMPARED:].tobytes() for entry in entries)
-        seqs = np.frombuffer(windows, dtype=np.uint32).astype(np.int64)
-        seqs.sort()  # np.unique hashes: 10x slower on a few thousand seqs (numpy 2.3)
-        seqs = seqs[np.concatenate(([True], seqs[1:] != seqs[:-1]))]
-        rows = seqs - self._base
-        # The words' bits as one mask: a candidate can share at most the bits it has
-        # of the mask, plus the words whose bit another of the words took already.
-        mask = bytearray(_SKETCH_BYTES)
-        for entry in entries:
-            mask[entry.bit >> 3] |= 1 << (entry.bit & 7)
-        query = np.frombuffer(bytes(mask), dtype=np.uint64)
-        collided = len(entries) - int(np.bitwise_count(query).sum())
-        sketches = self._sketch.view(np.uint64)[rows]
-        upper = np.bitwise_count(sketches & query).sum(axis=1, dtype=np.int64) + collided
-        smaller = np.minimum(self._size[rows], len(words))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            possible = upper / smaller >= threshold
-        selected: list[int] = seqs[possible].tolist()
-        return selected
+        # Every seq of every window, a teaser once per window it is in: bounding them
+        # all costs less than sorting them to bound each once, and few pass.
+        seqs = np.frombuffer(b"".join(windows), dtype=np.uint32)
+        rows = np.subtract(seqs, self._base, dtype=np.int64)
+        # A candidate shares at most the words whose bit it has, plus the words whose
+        # bit another of the words took already.
+        collided = len(windows) - mask.bit_count()
+        query = np.frombuffer(mask.to_bytes(_SKETCH_BYTES, "little"), _SKETCH_DTYPE)
+        # The rows gathered (one cache line each), then turned: each word of the
+        # sketch contiguous, so the mask, the count and the sum run along it.
+        sketches = np.take(self._sketch, rows, axis=0).T.copy()
+        sketches &= query[:, None]
+        upper = np.bitwise_count(sketches).sum(axis=0) + collided
+        # `upper / smaller >= threshold`, multiplied out with a margin far below the
+        # gap between two ratios of word counts and far above rounding: no candidate
+        # the exact test takes is left out. A free row (size 0: a posting left behind
+        # by a record gone from the store) counts as size 1: it passes when the words'
+        # own bits collide, as its infinite ratio did before, and its missing record
+        # drops it.
+        smaller = np.minimum(np.take(self._size, rows), len(words))
+        np.maximum(smaller, 1, out=smaller)
+        passing = upper >= smaller * (threshold - _MARGIN)
+        return sorted(set(seqs[passing].tolist()))
 
     def teaser_id(self, seq: int) -> str:
         other = self._other_ids.get(seq)
@@ -178,8 +203,8 @@ class WordIndex:
         rows = seqs - self._base
         self._at[rows] = np.frombuffer(loaded.at, dtype=np.float64)
         self._size[rows] = np.frombuffer(loaded.size, dtype=np.uint16)
-        sketches = np.frombuffer(bytes(loaded.sketches), dtype=np.uint8)
-        self._sketch[rows] = sketches.reshape(-1, _SKETCH_BYTES)
+        sketches = np.frombuffer(loaded.sketches, _SKETCH_DTYPE)
+        self._sketch[rows] = sketches.reshape(-1, _SKETCH_WORDS)
         self._hex[rows] = np.frombuffer(loaded.hexes, dtype=np.uint64)
         self._other_ids = dict(loaded.other_ids)
         self._live = int(np.isfinite(self._at[: self._rows]).sum())
@@ -195,21 +220,17 @@ class WordIndex:
         self._rows = max(self._rows, row + 1)
         return row
 
-    def _set_row(self, row: int, seq: int, teaser_id: str, words: Iterable[str], at: float) -> None:
-        sketch = bytearray(_SKETCH_BYTES)
-        size = 0
-        for word in words:
-            entry = self._vocab.get(word)
-            bit = entry.bit if entry is not None else word_bit(word)
-            sketch[bit >> 3] |= 1 << (bit & 7)
-            size += 1
-        self._sketch[row] = np.frombuffer(bytes(sketch), dtype=np.uint8)
+    def _set_row(
+        self, row: int, seq: int, teaser_id: str, sketch: int, size: int, at: float
+    ) -> None:
+        self._sketch[row] = np.frombuffer(sketch.to_bytes(_SKETCH_BYTES, "little"), _SKETCH_DTYPE)
         self._size[row] = min(size, 0xFFFF)
-        if not np.isfinite(self._at[row]):
+        if self._at[row] == np.inf:
             self._live += 1
         self._at[row] = at
-        if _is_hex_id(teaser_id):
-            self._hex[row] = int(teaser_id, 16)
+        value = _hex_value(teaser_id)
+        if value is not None:
+            self._hex[row] = value
         else:
             self._other_ids[seq] = teaser_id
 
@@ -219,7 +240,7 @@ class WordIndex:
         at[:have] = self._at
         size = np.zeros(capacity, dtype=np.uint16)
         size[:have] = self._size
-        sketch = np.zeros((capacity, _SKETCH_BYTES), dtype=np.uint8)
+        sketch = np.zeros((capacity, _SKETCH_WORDS), dtype=np.uint64)
         sketch[:have] = self._sketch
         hexes = np.zeros(capacity, dtype=np.uint64)
         hexes[:have] = self._hex
@@ -255,21 +276,20 @@ class Loader:
         self.seqs = array("q")
         self.at = array("d")
         self.size = array("H")
-        self.sketches = bytearray()
+        self.sketches = bytearray()  # `_SKETCH_BYTES` per teaser, little-endian
         self.hexes = array("Q")
         self.other_ids: dict[int, str] = {}
         self.postings: dict[str, tuple[int, list[int]]] = {}
 
     def add(self, seq: int, teaser_id: str, words: Iterable[str], at: float) -> None:
-        sketch = bytearray(_SKETCH_BYTES)
-        size = 0
+        sketch = size = 0
         postings = self.postings
         for word in words:
             posting = postings.get(word)
             if posting is None:
                 posting = postings[word] = (word_bit(word), [])
             bit, seqs = posting
-            sketch[bit >> 3] |= 1 << (bit & 7)
+            sketch |= _BITS[bit]
             size += 1
             seqs.append(seq)
             if len(seqs) >= 2 * KEPT:
@@ -278,9 +298,10 @@ class Loader:
         self.seqs.append(seq)
         self.at.append(at)
         self.size.append(min(size, 0xFFFF))
-        self.sketches += sketch
-        if _is_hex_id(teaser_id):
-            self.hexes.append(int(teaser_id, 16))
+        self.sketches += sketch.to_bytes(_SKETCH_BYTES, "little")
+        value = _hex_value(teaser_id)
+        if value is not None:
+            self.hexes.append(value)
         else:
             self.hexes.append(0)
             self.other_ids[seq] = teaser_id
@@ -294,9 +315,13 @@ class Loader:
         return index
 
 
-def _is_hex_id(teaser_id: str) -> bool:
-    return (
-        len(teaser_id) == _HEX_ID
-        and teaser_id == teaser_id.lower()
-        and all(c in "0123456789abcdef" for c in teaser_id)
-    )
+def _hex_value(teaser_id: str) -> int | None:
+    """The number a teaser id of 16 lowercase hex digits spells, else None."""
+    if len(teaser_id) != _HEX_ID:
+        return None
+    try:
+        value = int(teaser_id, 16)
+    except ValueError:
+        return None
+    # `int` also reads `0x`, `_` and capitals: only the id's own spelling counts.
+    return value if format(value, f"0{_HEX_ID}x") == teaser_id else None

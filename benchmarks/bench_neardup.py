@@ -1,0 +1,154 @@
+"""CPU of the near-duplicate index per new teaser, by part, on the benchmark crawl.
+
+One process records the crawl's distinct teasers (`stream.testing.feed.crawl_feed`,
+2,500 pages: long leads, templated daily reports) but the last 2,000 in one
+`NearDuplicateIndex` over a dict; each pass then runs in a child forked from that
+state (the same index, the same caches of spellings, nothing learnt from the pass
+before) and times, per teaser of the last 2,000:
+
+- `reading`: `facts` + `content_words`, as the index reads a new teaser;
+- `candidates`: `WordIndex.candidates` for its content words;
+- `check_and_add`: the whole of it, reading included, as the worker calls it.
+
+CPU time (`time.process_time`), the minimum over passes: the machine is shared.
+
+    python benchmarks/bench_neardup.py                   # this checkout
+    python benchmarks/bench_neardup.py --against ../main # interleaved with another one
+
+`--against DIR` runs the same measurement on the `stream` package of another
+checkout in turns with this one (DIR/stream), so that both see the same load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = 2_500
+CHECKED = 2_000
+
+
+def measure(passes: int) -> dict[str, Any]:
+    from stream.enrich import preload
+    from stream.enrich.neardup import NearDuplicateIndex
+    from stream.enrich.neardup.story import content_words, facts
+    from stream.testing.feed import crawl_feed
+
+    preload()
+    seen: dict[str, str] = {}
+    for page in crawl_feed(PAGES):
+        for t in page.teasers:
+            seen.setdefault(t.teaser_id, f"{t.headline} {t.lead}")
+    texts = list(seen.items())
+    index = NearDuplicateIndex({}, threshold=0.5)
+    first = len(texts) - CHECKED
+    for n, (tid, text) in enumerate(texts[:first]):
+        index.check_and_add(tid, text, now=float(n))
+    checked = texts[first:]
+    gc.collect()
+
+    def parts() -> dict[str, float]:
+        started = time.process_time()
+        read = [facts(text) for _, text in checked]
+        words = [content_words(text, own) for (_, text), own in zip(checked, read, strict=True)]
+        reading = time.process_time()
+        found = [index._words.candidates(w, index.threshold) for w in words]  # noqa: SLF001
+        done = time.process_time()
+        return {
+            "reading_us": (reading - started) / CHECKED * 1e6,
+            "candidates_us": (done - reading) / CHECKED * 1e6,
+            "candidates_per_teaser": sum(map(len, found)) / CHECKED,
+        }
+
+    def whole() -> dict[str, float]:
+        started = time.process_time()
+        flagged = sum(
+            index.check_and_add(tid, text, now=float(first + n)) is not None
+            for n, (tid, text) in enumerate(checked)
+        )
+        spent = time.process_time() - started
+        return {"check_and_add_us": spent / CHECKED * 1e6, "flagged": flagged}
+
+    best: dict[str, Any] = {}
+    for _ in range(passes):
+        for part in (parts, whole):
+            for key, value in _forked(part).items():
+                best[key] = min(best.get(key, value), value)
+    return {
+        "stream": str(Path(sys.modules["stream"].__file__ or "").parent),
+        "recorded": first,
+        "checked": CHECKED,
+        "passes": passes,
+        **{k: round(v, 2) if isinstance(v, float) else v for k, v in best.items()},
+        "load_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def _forked(part: Any) -> dict[str, float]:
+    """`part()` in a child forked from this state, its result sent back as JSON."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, report, leave without cleaning up
+        os.close(read_end)
+        os.write(write_end, json.dumps(part()).encode())
+        os._exit(0)
+    os.close(write_end)
+    data = b""
+    while chunk := os.read(read_end, 65_536):
+        data += chunk
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    result: dict[str, float] = json.loads(data)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passes", type=int, default=3, help="passes, the minimum kept")
+    parser.add_argument("--against", type=Path, help="another checkout, measured in turns")
+    parser.add_argument("--rounds", type=int, default=3, help="turns with --against")
+    parser.add_argument("--json", action="store_true", help="one JSON object per run")
+    args = parser.parse_args(argv)
+    if args.against is None:
+        sys.path.insert(0, os.environ.get(_ROOT_VARIABLE, str(ROOT)))
+        result = measure(args.passes)
+        print(json.dumps(result) if args.json else _line(result))
+        return 0
+    for _ in range(args.rounds):
+        for root in (args.against.resolve(), ROOT):
+            out = subprocess.run(
+                [sys.executable, __file__, "--passes", str(args.passes), "--json"],
+                env={**os.environ, _ROOT_VARIABLE: str(root)},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            result = json.loads(out.stdout)
+            print(json.dumps(result) if args.json else _line(result), flush=True)
+    return 0
+
+
+# The checkout whose `stream` a run with `--against` measures in a child process.
+_ROOT_VARIABLE = "BENCH_NEARDUP_ROOT"
+
+
+def _line(r: dict[str, Any]) -> str:
+    return (
+        f"{r['stream']}: reading {r['reading_us']:.0f} µs, candidates "
+        f"{r['candidates_us']:.0f} µs ({r['candidates_per_teaser']:.1f} per teaser), "
+        f"check_and_add {r['check_and_add_us']:.0f} µs per new teaser "
+        f"(min of {r['passes']}; {r['checked']} checked after {r['recorded']}; "
+        f"{r['flagged']} flagged; load {r['load_1min']})"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
