@@ -9,7 +9,9 @@ each run to live in `people`, `organizations` and `places`.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
+from collections.abc import Iterable
+from itertools import compress, count, pairwise
+from operator import attrgetter
 from typing import Final
 
 from stream.enrich.companies import is_company_form
@@ -62,6 +64,8 @@ _CONFIDENT_FACTOR: Final = 10
 _CAMEL: Final = re.compile(r"[a-z][A-Z]")
 _DIGIT: Final = re.compile(r"\d")
 _BATTLEGROUP: Final = frozenset({"battlegroup", "battle"})
+_LOW: Final = attrgetter("low")
+_CAP: Final = attrgetter("cap")
 #: Capitalised words that open a name of an event or of a feature (`Typhoon`, `Mount`).
 _NAME_PREFIXES: Final = EVENT_PREFIXES | FEATURE_PREFIXES
 #: Heads after a place that make it name something else (`Washington Airport`).
@@ -73,12 +77,19 @@ class Extractor(PlaceRules, PeopleRules):
 
     def run(self) -> Extraction:
         toks = self.toks
+        # Most words are lower case and start nothing: the scan visits only the
+        # capitalised ones (and every word where a `battlegroup` may start), found in C.
+        if _BATTLEGROUP.isdisjoint(map(_LOW, toks)):
+            starts: Iterable[int] = compress(count(), map(_CAP, toks))
+        else:
+            starts = range(len(toks))
         i = 0
-        while i < len(toks):
+        for start in starts:
+            if start < i:
+                continue  # inside a run already read
+            i = start
             tok = toks[i]
-            if not tok.cap and tok.low not in _BATTLEGROUP:
-                i += 1  # most words: nothing starts here
-            elif tok.low == "battlegroup" or (
+            if tok.low == "battlegroup" or (
                 tok.low == "battle" and i + 1 < len(toks) and toks[i + 1].low == "group"
             ):
                 i = self._battlegroup(i)
