@@ -17,6 +17,7 @@ from typing import TypedDict
 from stream.enrich.entities.cues import teaser_cues
 from stream.enrich.entities.resolution import resolve_context
 from stream.enrich.entities.scan import Extractor
+from stream.enrich.entities.text import Extraction
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import Token
 from stream.models import Place
@@ -38,7 +39,10 @@ def extract(token_lists: list[list[Token]], people: PeopleIndex) -> Found:
     # Last text first, so that a surname in the headline links to the name the
     # lead gives in full (`Szijjarto calls...` / `Peter Szijjarto stated...`).
     cues = teaser_cues(token_lists)
-    extractions = [Extractor(toks, people, local, cues).run() for toks in reversed(token_lists)]
+    extractions = [
+        Extractor(toks, people, local, cues).run() if toks else Extraction()  # no lead
+        for toks in reversed(token_lists)
+    ]
     extractions.reverse()
     for extraction in extractions:
         for name in extraction.full_names:

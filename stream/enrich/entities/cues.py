@@ -43,9 +43,13 @@ def teaser_cues(token_lists: list[list[Token]]) -> TeaserCues:
     sport = (
         not lows.isdisjoint(SPORT_WORDS)
         or ("grand" in lows and ("final" in lows or "prix" in lows))
-        or _SCORE.search(" ".join(compress(lows, map(contains, lows, repeat("-"))))) is not None
+        or (
+            "-" in words
+            and _SCORE.search(" ".join(compress(lows, map(contains, lows, repeat("-")))))
+            is not None
+        )
     )
-    business = not lows.isdisjoint(_MONEY_WORDS) or any(sign in words for sign in "$€£¥")
+    business = not lows.isdisjoint(_MONEY_WORDS) or _MONEY_SIGN.search(words) is not None
     company = not lows.isdisjoint(COMPANY_NOUNS) and any(
         _the_noun(toks, text_lows, _is_company_noun)
         for toks, text_lows in zip(token_lists, low_lists, strict=True)
@@ -81,4 +85,5 @@ def _is_person_noun(low: str) -> bool:
 #: words with a hyphen only: it is one word (the tokenizer keeps a compound with a
 #: digit whole), and a search of every word costs ~100 instructions a character.
 _SCORE: Final = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])")
+_MONEY_SIGN: Final = re.compile("[$€£¥]")
 _MONEY_WORDS: Final = frozenset({"bln", "mln", "trln", "billion", "million", "trillion"})
