@@ -36,6 +36,7 @@ from stream.enrich.lexicon import (
 from stream.enrich.names import is_common_word, is_given_name
 
 #: The last words of the cues before a local place (`village of`, `farmstead`).
+_LOCATIVE_OR_AND: Final = LOCATIVE | {"and"}
 _PLACE_BEFORE_LAST: Final = frozenset(cue[-1] for cue in PLACE_BEFORE)
 
 
@@ -203,7 +204,7 @@ class PlaceRules(OrganizationRules):
             cities = self.gaz.alternates.get(self._span_text(i, j))
             if cities and cities[0].population >= SMALL_CITY:
                 return True
-        if j - i == 1 and before and before[-1] in LOCATIVE | {"and"}:
+        if j - i == 1 and before and before[-1] in _LOCATIVE_OR_AND:
             if toponym:
                 return True
             # `in Oleshnya in Kursk region`: a local place inside a known one.

@@ -68,6 +68,9 @@ _LOW: Final = attrgetter("low")
 _CAP: Final = attrgetter("cap")
 #: Capitalised words that open a name of an event or of a feature (`Typhoon`, `Mount`).
 _NAME_PREFIXES: Final = EVENT_PREFIXES | FEATURE_PREFIXES
+#: Heads after a person's name that make it part of another name (`Trump Route`);
+#: built once here: a union in the test cost ~6 µs each time it ran.
+_NAME_HEADS: Final = OTHER_HEADS | ORG_HEADS
 #: Heads after a place that make it name something else (`Washington Airport`).
 _HEADS_NOT_TITLES: Final = NOT_NAMES - TITLES
 
@@ -150,7 +153,7 @@ class Extractor(PlaceRules, PeopleRules):
         if kind == "none":
             return end
         if kind in {"person", "surname"}:
-            if after is not None and after.cap and after.low in OTHER_HEADS | ORG_HEADS:
+            if after is not None and after.cap and after.low in _NAME_HEADS:
                 return end + 1  # `Trump Route`: a name inside another name
             if kind == "surname" and after is not None and after.low in ORG_AFTER:
                 self._add("org", text, i)  # `Dangote refinery`: the body named for him

@@ -118,6 +118,8 @@ def known_spans() -> dict[str, int]:
 
 
 _TEXT = attrgetter("text")
+#: Words before a name that make it a place (`in`, `of`, `between`).
+_PLACE_WORDS_BEFORE = LOCATIVE | {"of", "between", "and"}
 
 
 class TextScan:
@@ -201,7 +203,7 @@ class TextScan:
         """A preposition of place before, a region suffix or a possessive after."""
         toks = self.toks
         before = lower_words_before(toks, i, 1)
-        if before and before[-1] in LOCATIVE | {"of", "between", "and"}:
+        if before and before[-1] in _PLACE_WORDS_BEFORE:
             return True
         if i > 0 and toks[i - 1].dash and self._is_place(i - 1):
             return True  # `Rasht — Astara`, `Moscow-Denpasar`
