@@ -81,3 +81,15 @@ def test_no_enrichment_depends_on_the_teasers_read_before_it() -> None:
     forward = [enrich_teaser(h, lead, people=PeopleIndex()) for h, lead in teasers]
     backward = [enrich_teaser(h, lead, people=PeopleIndex()) for h, lead in reversed(teasers)]
     assert forward == backward[::-1]
+
+
+def test_the_memo_keeps_no_long_word() -> None:
+    """A hostile page of long words cannot fill the memo with them: they are read,
+    not kept."""
+    word = "a" * (tokens_module._MEMO_CHARS + 1)
+    toks = tokenize(f"the {word} and {word.title()}, again", PeopleIndex())
+    assert [t.text for t in toks] == ["the", word, "and", word.title(), "again"]
+    assert word not in tokens_module._PLAIN
+    assert f"{word.title()}," not in tokens_module._PUNCTUATED
+    assert "the" in tokens_module._OPENING
+    assert "and" in tokens_module._PLAIN
