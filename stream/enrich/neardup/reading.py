@@ -1,10 +1,10 @@
 """Reading a teaser for the near-duplicate rule: its content words and its facts.
 
-`facts(text)` reads a text once: its words, numbers and breaks (each spelling
-classified once and cached), its names (runs of capitalised words, with their
+`facts(text)` reads a text once: its words (in American spelling), numbers and
+breaks (each spelling classified once and cached), its names (runs of capitalised words, with their
 neighbours, initials and the country they stand for), titles as roles, and the
-values it takes on the axes of `lexicon.NEAR_DUP_AXES`, its period and its events;
-and the content words `stream.enrich.neardup.story` compares. Pure and
+values it takes on the axes of `neardup.lexicon.NEAR_DUP_AXES`, its period and its
+events; and the content words `stream.enrich.neardup.story` compares. Pure and
 deterministic: the same text gives the same `Facts` in every process.
 """
 
@@ -18,7 +18,8 @@ from typing import Any, Final, NamedTuple
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
 
-from stream.enrich.lexicon import (
+from stream.enrich.lexicon import TITLE_PARTS, TITLES
+from stream.enrich.neardup.lexicon import (
     CALENDAR_WORDS,
     NEAR_DUP_AXES,
     NEAR_DUP_EVENTS,
@@ -27,10 +28,10 @@ from stream.enrich.lexicon import (
     NEAR_DUP_PERIODS,
     NEAR_DUP_PHRASES,
     NEAR_DUP_ROLES,
+    NEAR_DUP_SPELLINGS,
     NEAR_DUP_SYNONYMS,
+    NEAR_DUP_UNITS,
     NUMBER_WORDS,
-    TITLE_PARTS,
-    TITLES,
 )
 from stream.enrich.vocabulary import is_english_word
 
@@ -40,6 +41,52 @@ _STEMMER: Final = Stemmer.Stemmer("english")
 
 def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
+
+
+# British suffixes to the American (`organise` / `organize`, `labour` / `labor`,
+# `centre` / `center`, `catalogue` / `catalog`, `programme` / `program`), where the
+# stem alone does not join them; short words keep theirs (`raise`, `hour`, `rogue`).
+_BRITISH: Final = (
+    (re.compile(r"^(\w{3,})is(e|es|ed|ing|er|ers|ation|ations)$"), r"\1iz\2"),
+    (re.compile(r"^(\w{3,})ys(e|es|ed|ing)$"), r"\1yz\2"),
+    (re.compile(r"^(\w{2,})our(s|ed|ing|ite|ites|able|er|ers|ful|less)?$"), r"\1or\2"),
+    (re.compile(r"^(\w{2,}[bt])re(s?)$"), r"\1er\2"),
+    (re.compile(r"^(\w{2,}[bt])red$"), r"\1ered"),
+    (re.compile(r"^(\w{3,})ogue(s?)$"), r"\1og\2"),
+    (re.compile(r"^(\w*gra)mme(s?)$"), r"\1m\2"),
+)
+# The endings those rules can change: most words end otherwise and skip them.
+_BRITISH_ENDINGS: Final = (
+    *(f"is{end}" for end in ("e", "es", "ed", "ing", "er", "ers", "ation", "ations")),
+    *(f"ys{end}" for end in ("e", "es", "ed", "ing")),
+    *(f"our{end}" for end in ("", "s", "ed", "ing", "ite", "ites", "able", "er", "ers")),
+    "ourful",
+    "ourless",
+    *(f"{c}re{end}" for c in "bt" for end in ("", "s", "d")),
+    "ogue",
+    "ogues",
+    "mme",
+    "mmes",
+)
+
+
+def _american(low: str) -> str:
+    """A word in American spelling: `NEAR_DUP_SPELLINGS` (and their plurals), then
+    the suffix rules; other words as they are."""
+    if len(low) < 5:
+        return low
+    found = NEAR_DUP_SPELLINGS.get(low)
+    if found is None and low[-1] == "s" and low[:-1] in NEAR_DUP_SPELLINGS:
+        found = NEAR_DUP_SPELLINGS[low[:-1]] + "s"
+    if found is not None:
+        return found
+    if not low.endswith(_BRITISH_ENDINGS) or not low.isalpha():
+        return low
+    for pattern, american in _BRITISH:
+        spelled = pattern.sub(american, low)
+        if spelled != low:
+            return spelled
+    return low
 
 
 def _tables(
@@ -53,13 +100,13 @@ def _tables(
         for word in group.split():
             words.setdefault(word, value)
             if word not in exact:
-                stems.setdefault(_stem(word), value)
+                stems.setdefault(_stem(_american(word)), value)
     return words, stems
 
 
 def _folds(groups: tuple[str, ...]) -> dict[str, str]:
     words, stems = _tables(groups)
-    heads = [_stem(group.split()[0]) for group in groups]
+    heads = [_stem(_american(group.split()[0])) for group in groups]
     return {key: heads[value] for key, value in (stems | words).items()}
 
 
@@ -67,7 +114,10 @@ def _folds(groups: tuple[str, ...]) -> dict[str, str]:
 _EVENT_FOLD: Final = _folds(NEAR_DUP_EVENTS)
 _FOLD: Final = _EVENT_FOLD | _folds(NEAR_DUP_SYNONYMS)
 _EVENT_HEADS: Final = {head: n for n, head in enumerate(dict.fromkeys(_EVENT_FOLD.values()))}
-_PHRASES: Final = {(_stem(a), _stem(b)): _stem(head) for (a, b), head in NEAR_DUP_PHRASES.items()}
+_PHRASES: Final = {
+    (_stem(_american(a)), _stem(_american(b))): _stem(head)
+    for (a, b), head in NEAR_DUP_PHRASES.items()
+}
 # Words that name an axis's value only as themselves, never by their stem: `tops`
 # (`top court`), `final` (`finally`), `exports` (`important`).
 _AXIS_EXACT: Final = frozenset(
@@ -132,7 +182,7 @@ class Facts(NamedTuple):
 
     numbers: frozenset[str]  # `47`, `4.75`, `2` for `second`, months and weekdays
     names: tuple[Name, ...]  # in the order of the text
-    axes: dict[str, frozenset[int]]  # lexicon.NEAR_DUP_AXES, `period` and `event`
+    axes: dict[str, frozenset[int]]  # NEAR_DUP_AXES, `period` and `event`
     subject: int = -1  # the name before the first outcome word (who won or lost)
     # Kept for `content_words` of the same text, never stored.
     source: str = ""
@@ -253,6 +303,8 @@ class _Word:
     low: str  # case-folded; a number's digits; a break's mark (`,` or `—`)
     stem: str  # a number's digits, a break's mark
     possessive: bool = False
+    # Its American spelling (`defense` for `defence`), as a name compares it; else `low`.
+    spelled: str = ""
     capital: bool = False  # a capital letter anywhere (`Toyota`, `easyJet`, `NATO`)
     upper: bool = False  # two letters or more, all capitals
     number: str = ""  # `2` for `two` and `second`
@@ -327,7 +379,8 @@ def _word(token: str) -> _Word:
     possessive = len(token) > 2 and token.endswith(_POSSESSIVE)
     base = (token[:-2] if possessive else token).replace(".", "")
     low = base.casefold()
-    stem = _stem(low)
+    spelled = _american(low)
+    stem = _stem(spelled)
     capital = any(c.isupper() for c in base)
     upper = len(base) > 1 and base.isupper()
     number = NUMBER_WORDS.get(low, "").removesuffix("th")
@@ -339,6 +392,7 @@ def _word(token: str) -> _Word:
         low,
         stem,
         possessive=possessive,
+        spelled=spelled,
         capital=capital,
         upper=upper,
         number=number,
@@ -476,10 +530,12 @@ class _Reader:
             # `Floods kill`, not `Toyota recalls`: capitalised by position only.
             soft = self.run_soft and not word.key and word.dictionary
             start = self.run_start
-            self.runs.append(_Run((word.low,), word.caps, soft, word.key, start, start + 1))
+            # Such a word is a word: it matches its synonyms (`Blast` / `Explosion`).
+            name = word.fold if soft else word.spelled
+            self.runs.append(_Run((name,), word.caps, soft, word.key, start, start + 1))
         elif run:
-            words = tuple(w.low for w in run if not w.connector)
-            key = _country_keys().get(" ".join(words), "")
+            words = tuple(w.spelled for w in run if not w.connector)
+            key = _country_keys().get(" ".join(w.low for w in run if not w.connector), "")
             initials = "".join(w.low[0] for w in run)
             start = self.run_start
             self.runs.append(_Run(words, initials, False, key, start, start + len(run)))
@@ -533,7 +589,7 @@ class _Reader:
                 continue
             if kind in (_BREAK_KIND, _JOINT):
                 continue
-            if i == in_phrase or (kind == _NAME and word.low in hard) or (roles and skipped[i]):
+            if i == in_phrase or (kind == _NAME and word.spelled in hard) or (roles and skipped[i]):
                 continue
             if word.phrase and i + 1 < count:
                 phrase = _PHRASES.get((word.stem, words[i + 1].stem))
@@ -637,11 +693,12 @@ class _Reader:
         if low in _BESIDE_NUMBER and not beside:
             return False
         outcome = False
+        after_number = i > 0 and kinds[i - 1] == _NUMBER
         for axis, (table, stems) in _AXES.items():
             value = table.get(low)
             if value is None:
                 value = stems.get(stem)
-            if value is None:
+            if value is None or (axis in NEAR_DUP_UNITS and not after_number):
                 continue
             if axis == "compass" and low == "central" and nxt.startswith("bank"):
                 continue

@@ -12,16 +12,19 @@ content words overlap (`overlap`: shared / smaller set, at least the threshold,
 `Settings.near_duplicate_threshold`, default 0.5) and no fact contradicts
 (`contradicts`). Content words are the words of the text without function words
 and without its names (compared as facts), reduced to their Snowball stem
-(PyStemmer), the words editors swap folded to one (`lexicon.NEAR_DUP_EVENTS`,
-`NEAR_DUP_SYNONYMS`: `quits` / `steps down`, `cuts` / `lowers`). Facts are what a
-template sibling changes: its numbers and dates; its names, where a short form
+(PyStemmer) of their American spelling (`defence` / `defense`), the words editors
+swap folded to one (`neardup.lexicon`: `NEAR_DUP_EVENTS`, `NEAR_DUP_SYNONYMS`:
+`quits` / `steps down`, `cuts` / `lowers`, `buy` / `acquisition`). Facts are what a
+template sibling changes: its numbers and dates, and the unit after a number (`by 6
+wickets` / `by 6 runs`, `$500 mln` / `$500 bln`); its names, where a short form
 matches its name (`BoE` / `Bank of England`, `Mavericks` / `Dallas Mavericks`, `Man
 Utd` / `Manchester United`) and a country its capital and its people (`Iran` /
 `Tehran` / `Iranian`); the period a report covers; its outcomes
-(`lexicon.NEAR_DUP_AXES`: `rises` / `falls`, `gold` / `silver`, who beat whom); and
-its event (`declares martial law` / `arrested over martial law`). Word overlap alone
-cannot work: daily reports of one template (`X attacks Y Region with N drones in
-past day`) share more words than most rewordings do, and only their facts differ.
+(`NEAR_DUP_AXES`: `rises` / `falls`, `strengthens` / `weakens`, `gold` / `silver`,
+men's / women's, who beat whom); and its event (`declares martial law` / `arrested
+over martial law`). Word overlap alone cannot work: daily reports of one template
+(`X attacks Y Region with N drones in past day`) share more words than most
+rewordings do, and only their facts differ.
 `benchmarks/bench_enrich.py` scores the rule on labelled pairs
 (`tests/fixtures/neardup_pairs.json`).
 """
@@ -30,7 +33,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from stream.enrich.lexicon import MONTHS, WEEKDAYS
+from stream.enrich.neardup.lexicon import MONTHS, WEEKDAYS
 from stream.enrich.neardup.reading import BREAK, OUTCOME_DRAW, ROLE, SOURCE
 
 # What a text asserts is read there; the index and callers import it from here.

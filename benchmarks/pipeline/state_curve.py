@@ -1,0 +1,146 @@
+"""The growing-state curve (issue 14): the pipeline on a preloaded topic, one worker
+restarted over more and more teasers of dedup and near-duplicate state, checked
+exactly, with its rate, CPU per page, time to ready and RSS per teaser of state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from stream.kafka import group
+from stream.kafka.topics import ensure_topics, partitions_of
+from stream.settings import Settings
+from stream.testing.feed import history_teasers
+from stream.testing.workers import READY_TIMEOUT_S
+
+from .feed import SITES, Feed
+from .feeding import drive, preload_pages, preload_state
+from .harness import Broker, HarnessError, Options, Progress, fresh_settings, scrape
+from .processes import workers
+from .profiler import Profiler
+from .reading import dead_letters, names, stamped_rate
+
+
+def measure_state(
+    broker: Broker,
+    feed: Feed,
+    options: Options,
+    profiler: Profiler,
+    *,
+    state: int,
+    label: str,
+) -> dict[str, Any]:
+    """The pipeline on a preloaded topic, one worker restarted over `state` distinct
+    teasers already in its dedup and near-duplicate state (0: a fresh worker).
+
+    The state holds `state` teasers in all: older ones (`history_teasers`, another
+    seed) and the window each site shows on the feed's first page, which the worker
+    saw before its restart; so those must not come out again, and every output of
+    the run is still checked exactly.
+    """
+    settings = fresh_settings(broker, label, options)
+    asyncio.run(ensure_topics(settings, broker.bootstrap_servers, changelogs=True))
+    expected = feed.pipeline_outputs(settings)
+    preloaded: set[str] = set()
+    preload_s = 0.0
+    if state:
+        window = {t.teaser_id: t for page in feed.pages[:SITES] for t in page.teasers}
+        history = list(history_teasers(max(0, state - len(window)), sites=SITES))
+        clash = {t.teaser_id for t in history} & feed.unique_ids
+        if clash:
+            raise HarnessError(
+                f"{len(clash)} history teasers are also in the feed; change its seed"
+            )
+        started = time.perf_counter()
+        asyncio.run(preload_state(settings, [*history, *window.values()]))
+        preload_s = time.perf_counter() - started
+        preloaded = {t.teaser_id for t in history} | set(window)
+        expected[settings.topic_teasers] = frozenset(
+            tid.encode() for tid in feed.unique_ids - set(window)
+        )
+    asyncio.run(preload_pages(settings, feed.messages))
+    restart = time.perf_counter()
+    # Restoring a month of state from the changelogs takes a while: faust reads ~2,000
+    # records a second here (two per teaser) on a shared machine, ~8,000 on a quiet one.
+    ready_timeout = READY_TIMEOUT_S + state * 2e-3
+    with workers(settings, options, profiler, label, ready_timeout_s=ready_timeout) as (worker,):
+        ready_s = time.perf_counter() - restart
+        before = scrape(worker)
+        run = asyncio.run(drive(settings, [], expected, timeout_s=options.timeout_s))
+        after = scrape(worker)
+        letters = asyncio.run(dead_letters(settings))
+    problems = run.reading.problems(names(settings))
+    if letters:
+        problems.append(f"{letters} dead letters; every page of the feed is a valid article")
+    if problems:
+        problems.append(asyncio.run(consumed_pages(settings)))
+    held = int(after.get("stream_dedup_state_keys", -1))
+    wanted = len(preloaded | feed.unique_ids)
+    if held != wanted:
+        problems.append(f"the dedup state holds {held} teasers where {wanted} were sent to it")
+    pages = len(feed.messages)
+    cpu = after["process_cpu_seconds_total"] - before["process_cpu_seconds_total"]
+    parsed = _pages_total(after) - _pages_total(before)
+    repeats = run.reading.repeats()
+    return {
+        "state_teasers": len(preloaded),
+        "pages": pages,
+        "unique_teasers_expected": len(expected[settings.topic_teasers]),
+        "unique_teasers_read": len(run.reading.arrivals[settings.topic_teasers]),
+        "article_repeats": repeats[settings.topic_articles],
+        "teaser_repeats": repeats[settings.topic_teasers],
+        "dedup_state_keys": held,
+        "preload_s": preload_s,
+        "ready_after_restart_s": ready_s,
+        "pages_per_s": stamped_rate(pages, run.reading),
+        # Per page processed between the two scrapes: a worker starts on a preloaded
+        # topic before /readyz answers, so the CPU of those first pages is left out.
+        "worker_cpu_us_per_page": cpu / parsed * 1e6 if parsed > 0 else None,
+        "worker_rss_bytes": after.get("process_resident_memory_bytes"),
+        "correct": not problems,
+        "problems": problems,
+    }
+
+
+async def consumed_pages(settings: Settings) -> str:
+    """What the group committed of the pages topic, against what the topic holds: a
+    run that lost outputs says whether the pages were consumed (and marked done)."""
+    servers = settings.bootstrap_servers
+    assert servers
+    tps = [
+        (settings.topic_pages, p)
+        for p in await partitions_of(settings, servers, settings.topic_pages)
+    ]
+    committed, _, ends = await group.offsets(
+        settings, servers, tps, read_true_end=bool(settings.verify_end_offsets)
+    )
+    done = sum(c or 0 for c in committed.values())
+    return f"the group committed {done} of the {sum(ends.values())} pages on the topic"
+
+
+def _pages_total(samples: dict[str, float]) -> float:
+    return sum(v for k, v in samples.items() if k.startswith("stream_pages_total{"))
+
+
+def state_curve(
+    broker: Broker, feed: Feed, options: Options, profiler: Profiler, progress: Progress
+) -> list[dict[str, Any]]:
+    """`measure_state` at no state and at each of `options.states`, with the worker's
+    RSS per distinct teaser against the run with no state."""
+    curve = []
+    for state in (0, *options.states):
+        point = measure_state(broker, feed, options, profiler, state=state, label=f"s{state}")
+        curve.append(point)
+        progress(
+            f"state {point['state_teasers']:,}: {point['pages_per_s'] or 0:.0f} pages/s, "
+            f"ready after {point['ready_after_restart_s']:.1f} s"
+        )
+    base = curve[0]["worker_rss_bytes"]
+    for point in curve[1:]:
+        rss = point["worker_rss_bytes"]
+        point["rss_bytes_per_state_teaser"] = (
+            (rss - base) / point["state_teasers"] if rss is not None and base is not None else None
+        )
+    return curve
