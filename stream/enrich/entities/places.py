@@ -35,8 +35,10 @@ from stream.enrich.lexicon import (
 )
 from stream.enrich.names import is_common_word, is_given_name
 
-#: The last words of the cues before a local place (`village of`, `farmstead`).
+#: Words before a one-word name that make it a local place (`in`, `and`): built
+#: once, not at every test.
 _LOCATIVE_OR_AND: Final = LOCATIVE | {"and"}
+#: The last words of the cues before a local place (`village of`, `farmstead`).
 _PLACE_BEFORE_LAST: Final = frozenset(cue[-1] for cue in PLACE_BEFORE)
 
 
