@@ -8,6 +8,8 @@ their opening only, which bounds the cost of a hostile page.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from stream.enrich.companies import company_forms
 from stream.enrich.entities import extract
 from stream.enrich.entities.text import known_kinds, known_spans
@@ -31,14 +33,21 @@ def enrich_teaser(headline: str | None, lead: str | None, *, people: PeopleIndex
     rubric = category(headline)
     body = headline.split(":", 1)[1].strip() if headline and rubric else headline
     token_lists = [tokenize(_opening(text), people) if text else [] for text in (body, lead)]
-    words = [tok.low for toks in token_lists for tok in toks]
-    return Enrichment(
-        attribution=attribution(headline),
-        category=rubric,
-        entities=extract(token_lists, people),
-        language=language(" ".join(_opening(t) for t in (headline, lead) if t), words),
-        word_count=word_count(headline, lead),
+    words = [*map(_LOW, token_lists[0]), *map(_LOW, token_lists[1])]
+    # Validated from plain data in one call (pydantic-core's loop, not ours): what
+    # the extractor found is validated with the rest.
+    return Enrichment.model_validate(
+        {
+            "attribution": attribution(headline),
+            "category": rubric,
+            "entities": extract(token_lists, people),
+            "language": language(" ".join(_opening(t) for t in (headline, lead) if t), words),
+            "word_count": word_count(headline, lead),
+        }
     )
+
+
+_LOW = attrgetter("low")
 
 
 # Headlines and leads run to a few hundred characters (294 at most in the samples);
@@ -59,7 +68,8 @@ def _opening(text: str) -> str:
 def article_entities(headline: str, lead: str | None, *, people: PeopleIndex) -> Entities:
     """People, organisations and places of an article's headline and lead."""
     texts = (headline, lead)
-    return extract([tokenize(_opening(text), people) if text else [] for text in texts], people)
+    token_lists = [tokenize(_opening(text), people) if text else [] for text in texts]
+    return Entities.model_validate(extract(token_lists, people))
 
 
 def preload() -> None:

@@ -31,6 +31,8 @@ def attribution(headline: str | None) -> str | None:
 
 
 def _split_attribution(headline: str) -> tuple[str, str] | None:
+    if "—" not in headline and "–" not in headline and "-" not in headline:
+        return None  # no dash at all (most headlines): spares the search
     text = headline.strip()
     for found in reversed(list(_DASH.finditer(text))):
         body, tail = text[: found.start()].rstrip(), text[found.end() :].strip()

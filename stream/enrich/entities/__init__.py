@@ -11,41 +11,75 @@ only when it names the state (`Russian troops`, not `Russian scientists`).
 
 from __future__ import annotations
 
+from operator import attrgetter
+from typing import TypedDict
+
 from stream.enrich.entities.cues import teaser_cues
 from stream.enrich.entities.resolution import resolve_context
 from stream.enrich.entities.scan import Extractor
-from stream.enrich.entities.text import Mention
+from stream.enrich.entities.text import Extraction
 from stream.enrich.people import PeopleIndex
 from stream.enrich.tokens import Token
-from stream.models import Entities, Place
+from stream.models import Place
 
-__all__ = ["extract"]
+__all__ = ["Found", "extract"]
 
 
-def extract(token_lists: list[list[Token]], people: PeopleIndex) -> Entities:
+class Found(TypedDict):
+    """What `extract` found, as `stream.models.Entities` declares it."""
+
+    people: list[str]
+    organizations: list[str]
+    places: list[Place]
+
+
+def extract(token_lists: list[list[Token]], people: PeopleIndex) -> Found:
+    """The entities of a teaser's or an article's texts, as the plain data of `Entities`."""
     local: dict[str, str] = {}
     # Last text first, so that a surname in the headline links to the name the
     # lead gives in full (`Szijjarto calls...` / `Peter Szijjarto stated...`).
     cues = teaser_cues(token_lists)
-    extractions = [Extractor(toks, people, local, cues).run() for toks in reversed(token_lists)]
+    extractions = [
+        Extractor(toks, people, local, cues).run() if toks else Extraction()  # no lead
+        for toks in reversed(token_lists)
+    ]
     extractions.reverse()
     for extraction in extractions:
         for name in extraction.full_names:
             people.learn(name)
     resolve_context(extractions)
-    found: dict[str, list[Mention]] = {"person": [], "org": [], "place": []}
+    found: Found = {"people": [], "organizations": [], "places": []}
     seen: set[tuple[str, str]] = set()
     for extraction in extractions:
-        for m in sorted(extraction.mentions, key=lambda m: m.start):
+        for m in sorted(extraction.mentions, key=_START):
             key = (m.kind, m.name.casefold())
             if key not in seen:
                 seen.add(key)
-                found[m.kind].append(m)
-    # Built from the extractor's own strings, which are what the models declare:
-    # validating them again cost ~5 % of a teaser's enrichment. The teaser's
-    # `Enrichment` is still validated as a whole when it is built.
-    return Entities.model_construct(
-        people=[m.name for m in found["person"]],
-        organizations=[m.name for m in found["org"]],
-        places=[Place.model_construct(name=m.name, country=m.country) for m in found["place"]],
-    )
+                if m.kind == "person":
+                    found["people"].append(m.name)
+                elif m.kind == "org":
+                    found["organizations"].append(m.name)
+                else:
+                    found["places"].append(_place(m.name, m.country))
+    # Plain data: the caller validates it once as part of its model (`Entities`, or
+    # the teaser's `Enrichment`), in pydantic-core, which costs less than building
+    # the models here did.
+    return found
+
+
+_START = attrgetter("start")
+
+#: Places as the models of the output, by name and country: a `Place` is frozen, so
+#: one instance serves every teaser that names it (validating a new one costs ~2 µs,
+#: and a teaser names three). Bounded as the tokenizer's memo is.
+_PLACES: dict[tuple[str, str | None], Place] = {}
+_MEMO_PLACES = 1 << 14
+
+
+def _place(name: str, country: str | None) -> Place:
+    place = _PLACES.get((name, country))
+    if place is None:
+        if len(_PLACES) >= _MEMO_PLACES:
+            _PLACES.clear()
+        place = _PLACES[name, country] = Place(name=name, country=country)
+    return place

@@ -36,6 +36,9 @@ from stream.enrich.lexicon import (
 )
 from stream.enrich.names import is_common_word, is_given_name
 
+#: Words before a one-word name that make it a local place (`in`, `and`): built
+#: once, not at every test.
+_LOCATIVE_OR_AND: Final = LOCATIVE | {"and"}
 #: The last words of the cues before a local place (`village of`, `farmstead`).
 _LOCATIVE_OR_AND: Final = LOCATIVE | {"and"}
 _PLACE_BEFORE_LAST: Final = frozenset(cue[-1] for cue in PLACE_BEFORE)

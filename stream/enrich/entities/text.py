@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from stream.enrich.entities.cues import TeaserCues
 from stream.enrich.gazetteer import gazetteer, is_big_city
@@ -116,6 +117,11 @@ def known_spans() -> dict[str, int]:
     return spans
 
 
+_TEXT = attrgetter("text")
+#: Words before a name that make it a place (`in`, `of`, `between`).
+_PLACE_WORDS_BEFORE = LOCATIVE | {"of", "between", "and"}
+
+
 class TextScan:
     """One text's tokens, what is known, and the mentions found so far."""
 
@@ -131,20 +137,29 @@ class TextScan:
         self._matches: dict[int, tuple[int, str, str] | None] = {}
 
     def _span_text(self, i: int, j: int) -> str:
-        return " ".join(t.text for t in self.toks[i:j])
+        return " ".join(map(_TEXT, self.toks[i:j]))
 
     def _match(self, i: int) -> tuple[int, str, str] | None:
         """Longest known name starting at i, as (end, kind, text); memoised."""
-        if i not in self._matches:
-            self._matches[i] = self._find(i)
-        return self._matches[i]
+        matches = self._matches
+        if i in matches:
+            return matches[i]
+        match = matches[i] = self._find(i)
+        return match
 
     def _find(self, i: int) -> tuple[int, str, str] | None:
         toks = self.toks
-        if i >= len(toks) or not (toks[i].cap or toks[i].acronym):
+        if i >= len(toks):
             return None
-        first = toks[i].text
-        widest = max(known_spans().get(first, 1), self.people.span_from(first))
+        tok = toks[i]
+        if not (tok.cap or tok.acronym):
+            return None
+        first = tok.text
+        widest = known_spans().get(first, 1)
+        if widest == 1:
+            widest = self.people.span_from(first)
+        elif (known := self.people.span_from(first)) > widest:
+            widest = known
         if widest == 1:
             # Most names are one word long: no span to try.
             kind = self._kind(first, single=True)
@@ -188,7 +203,7 @@ class TextScan:
         """A preposition of place before, a region suffix or a possessive after."""
         toks = self.toks
         before = lower_words_before(toks, i, 1)
-        if before and before[-1] in LOCATIVE | {"of", "between", "and"}:
+        if before and before[-1] in _PLACE_WORDS_BEFORE:
             return True
         if i > 0 and toks[i - 1].dash and self._is_place(i - 1):
             return True  # `Rasht — Astara`, `Moscow-Denpasar`
