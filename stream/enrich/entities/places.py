@@ -40,7 +40,6 @@ from stream.enrich.names import is_common_word, is_given_name
 #: once, not at every test.
 _LOCATIVE_OR_AND: Final = LOCATIVE | {"and"}
 #: The last words of the cues before a local place (`village of`, `farmstead`).
-_LOCATIVE_OR_AND: Final = LOCATIVE | {"and"}
 _PLACE_BEFORE_LAST: Final = frozenset(cue[-1] for cue in PLACE_BEFORE)
 
 
