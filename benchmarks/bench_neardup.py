@@ -11,8 +11,12 @@ before) and times, per teaser of the last 2,000:
 - `check_and_add`: the whole of it, reading included, as the worker calls it.
 
 CPU time (`time.process_time`), the minimum over passes: the machine is shared.
+`--state N` first opens the index over N older teasers (`history_teasers`, the
+state the pipeline benchmark's curve preloads), read from their stored records as a
+restarted worker reads its table: the cost per new teaser as the state grows.
 
     python benchmarks/bench_neardup.py                   # this checkout
+    python benchmarks/bench_neardup.py --state 1000000   # over a million older teasers
     python benchmarks/bench_neardup.py --against ../main # interleaved with another one
 
 `--against DIR` runs the same measurement on the `stream` package of another
@@ -36,11 +40,12 @@ PAGES = 2_500
 CHECKED = 2_000
 
 
-def measure(passes: int) -> dict[str, Any]:
+def measure(passes: int, state: int = 0) -> dict[str, Any]:
     from stream.enrich import preload
     from stream.enrich.neardup import NearDuplicateIndex
+    from stream.enrich.neardup.index import stored_record
     from stream.enrich.neardup.story import content_words, facts
-    from stream.testing.feed import crawl_feed
+    from stream.testing.feed import crawl_feed, history_teasers
 
     preload()
     seen: dict[str, str] = {}
@@ -48,7 +53,14 @@ def measure(passes: int) -> dict[str, Any]:
         for t in page.teasers:
             seen.setdefault(t.teaser_id, f"{t.headline} {t.lead}")
     texts = list(seen.items())
-    index = NearDuplicateIndex({}, threshold=0.5)
+    store: dict[str, Any] = {}
+    for seq, old in enumerate(history_teasers(state) if state else ()):
+        text = " ".join(part for part in (old.headline, old.lead) if part)
+        key, record = stored_record(old.teaser_id, text, seq, 0.0)
+        store[key] = record
+    index = NearDuplicateIndex(store, threshold=0.5)
+    for _ in index.opening(list(store.items())):
+        pass
     first = len(texts) - CHECKED
     for n, (tid, text) in enumerate(texts[:first]):
         index.check_and_add(tid, text, now=float(n))
@@ -84,6 +96,7 @@ def measure(passes: int) -> dict[str, Any]:
                 best[key] = min(best.get(key, value), value)
     return {
         "stream": str(Path(sys.modules["stream"].__file__ or "").parent),
+        "state": state,
         "recorded": first,
         "checked": CHECKED,
         "passes": passes,
@@ -116,16 +129,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", type=Path, help="another checkout, measured in turns")
     parser.add_argument("--rounds", type=int, default=3, help="turns with --against")
     parser.add_argument("--json", action="store_true", help="one JSON object per run")
+    parser.add_argument("--state", type=int, default=0, help="older teasers in the index first")
     args = parser.parse_args(argv)
     if args.against is None:
         sys.path.insert(0, os.environ.get(_ROOT_VARIABLE, str(ROOT)))
-        result = measure(args.passes)
+        result = measure(args.passes, args.state)
         print(json.dumps(result) if args.json else _line(result))
         return 0
     for _ in range(args.rounds):
         for root in (args.against.resolve(), ROOT):
             out = subprocess.run(
-                [sys.executable, __file__, "--passes", str(args.passes), "--json"],
+                [
+                    *(sys.executable, __file__, "--passes", str(args.passes), "--json"),
+                    *("--state", str(args.state)),
+                ],
                 env={**os.environ, _ROOT_VARIABLE: str(root)},
                 capture_output=True,
                 text=True,
@@ -145,7 +162,8 @@ def _line(r: dict[str, Any]) -> str:
         f"{r['stream']}: reading {r['reading_us']:.0f} µs, candidates "
         f"{r['candidates_us']:.0f} µs ({r['candidates_per_teaser']:.1f} per teaser), "
         f"check_and_add {r['check_and_add_us']:.0f} µs per new teaser "
-        f"(min of {r['passes']}; {r['checked']} checked after {r['recorded']}; "
+        f"(min of {r['passes']}; {r['checked']} checked after {r.get('state', 0)} older "
+        f"and {r['recorded']} of the crawl; "
         f"{r['flagged']} flagged; load {r['load_1min']})"
     )
 
