@@ -7,6 +7,7 @@ topics (recording what would be sent) and plain dicts for the tables.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from stream.kafka.worker import Agents, Outputs
 from stream.metrics import Metrics
 from stream.models import Sighting, TeaserBatch
 from stream.settings import Settings
+from stream.testing.faults import InjectedFault
 from tests.conftest import SAMPLE_000
 
 SETTINGS = Settings(partitions=2, page_batch_wait_ms=1)
@@ -154,8 +156,11 @@ async def test_a_page_the_parse_stage_raises_on_fails_until_its_last_attempt_the
         agent = app.agent(app.channel(), name=f"pages-{attempt}")(agents.pages)
         # The agent raises (the worker's handler would exit, code 70), the page is
         # not done, and the failed attempt is counted where the restart reads it.
+        # faust's test wrapper re-raises the crash from `put` only when the crash is
+        # recorded before `put` wakes (on a busy machine, not always): both are fine.
         async with agent.test_context() as running:
-            await running.put(poison_page, key=b"https://example.org/a")
+            with contextlib.suppress(InjectedFault):
+                await running.put(poison_page, key=b"https://example.org/a")
         assert list(attempts.counts.values()) == [attempt]
     dead: Any = outputs.dead_letters
     assert dead.sent == []
