@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stream.enrich import PeopleIndex, enrich_teaser, preload  # noqa: E402
+from stream.enrich.neardup import teaser_text  # noqa: E402
 from stream.enrich.scoring import (  # noqa: E402
     TARGETS,
     Evaluation,
@@ -199,7 +200,7 @@ def load_s() -> float:
 
 
 def _text(record: dict[str, Any]) -> str:
-    return " ".join(p for p in (record["headline"], record["lead"]) if p)
+    return teaser_text(record["headline"], record["lead"])
 
 
 def sample_neardup(threshold: float) -> Score:
@@ -215,8 +216,8 @@ def sample_neardup(threshold: float) -> Score:
     score = Score()
     for a, b in REWORDINGS:
         index = NearDuplicateIndex({}, threshold=threshold)
-        index.check_and_add("a", " ".join(p for p in (a, lead[a]) if p))
-        flagged = index.check_and_add("b", " ".join(p for p in (b, lead[a]) if p)) == "a"
+        index.check_and_add("a", teaser_text(a, lead[a]))
+        flagged = index.check_and_add("b", teaser_text(b, lead[a])) == "a"
         score.tp += flagged
         score.fn += not flagged
     index = NearDuplicateIndex({}, threshold=threshold)
@@ -294,7 +295,7 @@ def crawl_texts(pages: int = CRAWL_PAGES, *, references: bool = True) -> list[tu
     seen: dict[str, str] = {}
     for page in crawl_feed(pages):
         for teaser in page.teasers:
-            text = f"{teaser.headline} {teaser.lead}"
+            text = teaser_text(teaser.headline, teaser.lead)
             if not references:
                 text = FEED_REFERENCE.sub("", text)
             seen.setdefault(text, teaser.teaser_id)

@@ -43,7 +43,7 @@ CHECKED = 2_000
 def measure(passes: int, state: int = 0) -> dict[str, Any]:
     from stream.enrich import preload
     from stream.enrich.neardup import NearDuplicateIndex
-    from stream.enrich.neardup.index import stored_record
+    from stream.enrich.neardup.index import stored_record, teaser_text
     from stream.enrich.neardup.story import content_words, facts
     from stream.testing.feed import crawl_feed, history_teasers
 
@@ -51,12 +51,11 @@ def measure(passes: int, state: int = 0) -> dict[str, Any]:
     seen: dict[str, str] = {}
     for page in crawl_feed(PAGES):
         for t in page.teasers:
-            seen.setdefault(t.teaser_id, f"{t.headline} {t.lead}")
+            seen.setdefault(t.teaser_id, teaser_text(t.headline, t.lead))
     texts = list(seen.items())
     store: dict[str, Any] = {}
     for seq, old in enumerate(history_teasers(state) if state else ()):
-        text = " ".join(part for part in (old.headline, old.lead) if part)
-        key, record = stored_record(old.teaser_id, text, seq, 0.0)
+        key, record = stored_record(old.teaser_id, teaser_text(old.headline, old.lead), seq, 0.0)
         store[key] = record
     index = NearDuplicateIndex(store, threshold=0.5)
     for _ in index.opening(list(store.items())):

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from stream import codec, dedup, identity, intake
 from stream.enrich import PeopleIndex, article_entities, enrich_teaser, resolve_place
-from stream.enrich.neardup import NearDuplicateIndex
+from stream.enrich.neardup import NearDuplicateIndex, teaser_text
 from stream.errors import InputError
 from stream.intake import InputMessage, RawPage
 from stream.models import (
@@ -313,7 +313,7 @@ class TeaserEnricher:
         at = time.time() if now is None else now
         self._sweep(at)
         enrichment = enrich_teaser(teaser.headline, teaser.lead, people=self.people)
-        text = " ".join(part for part in (teaser.headline, teaser.lead) if part)
+        text = teaser_text(teaser.headline, teaser.lead)
         # A replayed teaser gets the verdict stored the first time (see neardup).
         duplicate_of = self.near_duplicates.check_and_add(teaser.teaser_id, text, now=at)
         self._persist_people()

@@ -143,7 +143,9 @@ async def preload_state(settings: Settings, teasers: Iterable[FeedTeaser]) -> in
         for seq, teaser in enumerate(teasers):
             tid = teaser.teaser_id
             first_seen = now - spread.uniform(0.05, 0.95) * retention
-            key, record = neardup.stored_record(tid, text_of(teaser), seq, first_seen)
+            key, record = neardup.stored_record(
+                tid, neardup.teaser_text(teaser.headline, teaser.lead), seq, first_seen
+            )
             partition = identity.partition_for(tid, settings.partitions)
             pending.append(
                 await producer.send(
@@ -161,8 +163,3 @@ async def preload_state(settings: Settings, teasers: Iterable[FeedTeaser]) -> in
     finally:
         await asyncio.wait_for(producer.stop(), STOP_TIMEOUT_S)
     return written
-
-
-def text_of(teaser: FeedTeaser) -> str:
-    # What the fresh agent checks: `TeaserEnricher.enrich`'s text of a teaser.
-    return " ".join(part for part in (teaser.headline, teaser.lead) if part)

@@ -17,6 +17,7 @@ from stream.enrich.neardup.index import (
     KEPT,
     NearDuplicateIndex,
     stored_record,
+    teaser_text,
 )
 from stream.enrich.neardup.story import (
     Facts,
@@ -42,4 +43,5 @@ __all__ = [
     "same_story",
     "shingles",
     "stored_record",
+    "teaser_text",
 ]

@@ -237,6 +237,11 @@ def _stored(
     return [seq, sorted(words), duplicate_of or "", own.to_json(), at]
 
 
+def teaser_text(headline: str | None, lead: str | None) -> str:
+    """The text of a teaser the index reads: its headline and lead, those it has."""
+    return " ".join(part for part in (headline, lead) if part)
+
+
 def stored_record(teaser_id: str, text: str, seq: int, at: float) -> tuple[str, list[Any]]:
     """The store key and record `check_and_add` writes for a teaser judged unique:
     benchmarks preload a month of state through the changelog with it."""
