@@ -33,6 +33,7 @@ def company_forms() -> frozenset[str]:
     return frozenset(forms)
 
 
-def is_company_form(word: str) -> bool:
-    """Whether a capitalised word is a company's legal form (`Inc.`, `AG`, `PJSC`)."""
-    return word[:1].isupper() and word.casefold() in company_forms()
+def is_company_form(word: str, low: str | None = None) -> bool:
+    """Whether a capitalised word is a company's legal form (`Inc.`, `AG`, `PJSC`);
+    `low` is the word case-folded, where the caller has it (a token's `low`)."""
+    return word[:1].isupper() and (word.casefold() if low is None else low) in company_forms()

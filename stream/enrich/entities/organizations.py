@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from stream.enrich.companies import company_forms
+from stream.enrich.companies import is_company_form
 from stream.enrich.entities.text import (
     TextScan,
     lower_words_before,
@@ -46,11 +46,9 @@ class OrganizationRules(TextScan):
     def _company_end(self, i: int) -> int | None:
         """End of a capitalised run from i that ends with a legal form (`Ltd`), or None."""
         toks = self.toks
-        forms = company_forms()
         j = i
         while j < len(toks) and toks[j].cap and j - i < _LONGEST_COMPANY:
-            # `is_company_form` on the token's own case-folded form.
-            if j > i and toks[j].low in forms and toks[j].text[:1].isupper():
+            if j > i and is_company_form(toks[j].text, toks[j].low):
                 return j + 1
             if toks[j].brk and not toks[j].text.endswith("."):
                 return None

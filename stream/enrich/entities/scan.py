@@ -375,7 +375,7 @@ class Extractor(PlaceRules, PeopleRules):
         )
         if (
             (last in ORG_HEADS and len(span) >= 2)
-            or (len(span) >= 2 and is_company_form(span[-1].text))  # `Tata Steel Ltd`
+            or (len(span) >= 2 and is_company_form(span[-1].text, span[-1].low))  # `Tata Steel Ltd`
             or headed  # `Department of Government Efficiency`
             or (before and before[-1] in ORG_BEFORE)
             or (
