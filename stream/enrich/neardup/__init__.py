@@ -1,4 +1,4 @@
-"""Near-duplicate teasers: the same story told again, found by MinHash LSH and checked by its facts.
+"""Near-duplicate teasers: the same story told again, found by its words, checked by its facts.
 
 Exact dedup (`stream.identity`) only catches a teaser whose headline is unchanged;
 this package flags a reworded one with the id of the earlier teaser of the same
