@@ -44,6 +44,13 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         "(10000,100000,1000000; 1000,5000 with --quick)",
     )
     parser.add_argument("--pages", type=int, help="feed pages for (a), (b), scale-out")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="consecutive runs each state point's pages are sent in, measured apart; the "
+        "point is their median (a slow stretch of a shared machine moves one run, not all)",
+    )
     parser.add_argument("--latency-seconds", type=float, help="length of the latency phase")
     parser.add_argument("--teasers", type=int, help="distinct ids for the dedup memory figure")
     parser.add_argument("--partitions", type=int, default=8)
@@ -85,6 +92,8 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         )
     except ValueError:
         parser.error("--states takes counts separated by commas, like 10000,100000")
+    if not 1 <= args.runs <= pages // SITES:
+        parser.error(f"--runs must be between 1 and --pages / {SITES}")
     if any(n < 2 * WINDOW * SITES for n in states):
         parser.error(f"each --states count must be at least {2 * WINDOW * SITES}")
     log_dir = Path(tempfile.mkdtemp(prefix="stream-bench-"))
@@ -102,6 +111,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         log_dir=log_dir,
         profile_dir=args.profile.resolve() if args.profile else None,
         states=states,
+        runs=args.runs,
     )
     return args, options
 

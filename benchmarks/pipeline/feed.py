@@ -48,6 +48,28 @@ class Feed:
         ids = [p.page_id for p in pages]
         return cls(pages=pages, messages=messages, page_ids=ids, unique_ids=unique)
 
+    def split(self, parts: int) -> list[Feed]:
+        """The feed as `parts` consecutive runs of pages (as even as can be), each with
+        the teasers it shows first: what the pipeline must make of each in turn."""
+        size = -(-len(self.pages) // max(1, parts))
+        runs, shown = [], set[str]()
+        for start in range(0, len(self.pages), size):
+            end = start + size
+            pages = self.pages[start:end]
+            first = {t.teaser_id for p in pages for t in p.teasers} - shown
+            shown |= first
+            runs.append(
+                Feed(
+                    pages=pages,
+                    messages=self.messages[start:end],
+                    page_ids=self.page_ids[start:end],
+                    unique_ids=frozenset(first),
+                )
+            )
+        if shown != self.unique_ids:
+            raise HarnessError("the runs of the feed do not show its teasers; fix Feed.split")
+        return runs
+
     def then(self, count: int) -> Feed:
         """The `count` pages the crawl sends after these (the feed is prefix-stable)."""
         whole = Feed.build(len(self.pages) + count)

@@ -42,6 +42,8 @@ class Options:
     log_dir: Path
     profile_dir: Path | None
     states: tuple[int, ...] = ()
+    # Consecutive runs of each state point's pages, measured apart (`--runs`).
+    runs: int = 1
 
 
 def fresh_settings(broker: Broker, label: str, options: Options) -> Settings:

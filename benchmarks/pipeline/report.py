@@ -141,7 +141,10 @@ def curve_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             row(f"(b) pipeline, preloaded topic, {state}", p["pages_per_s"], "pages/s", target, ok)
         )
-        out.append(row(f"(b) worker CPU per page, {state}", p["worker_cpu_us_per_page"], "µs"))
+        runs = len(p.get("runs", ())) or 1
+        each = f" (median of {runs} runs)" if runs > 1 else ""
+        cpu = p["worker_cpu_us_per_page"]
+        out.append(row(f"(b) worker CPU per page, {state}{each}", cpu, "µs"))
         if p["state_teasers"]:
             out.append(
                 row(f"(b) worker ready after restart, {state}", p["ready_after_restart_s"], "s")

@@ -64,6 +64,7 @@ CURVE_POINT = {
     "worker_rss_bytes",
     "ready_after_restart_s",
     "dedup_state_keys",
+    "runs",
     "correct",
 }
 
@@ -132,6 +133,14 @@ def test_the_curve_restarts_over_the_state_it_was_given(report: dict) -> None:
     for point in curve:
         assert point["unique_teasers_read"] == point["unique_teasers_expected"]
         assert point["article_repeats"] == point["teaser_repeats"] == 0
+        # Measured in consecutive runs (three by default), which between them read
+        # every output exactly once; the point is their median.
+        runs = point["runs"]
+        assert len(runs) == 3
+        assert sum(r["pages"] for r in runs) == point["pages"]
+        assert sum(r["unique_teasers_read"] for r in runs) == point["unique_teasers_read"]
+        cpu = sorted(r["worker_cpu_us_per_page"] for r in runs)
+        assert point["worker_cpu_us_per_page"] == cpu[1]
     for point in curve[1:]:
         assert point["unique_teasers_expected"] < fresh
         assert (
