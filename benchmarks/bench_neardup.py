@@ -19,6 +19,12 @@ restarted worker reads its table: the cost per new teaser as the state grows.
     python benchmarks/bench_neardup.py --state 1000000   # over a million older teasers
     python benchmarks/bench_neardup.py --against ../main # interleaved with another one
 
+`--stream-recall D,...` measures instead what the bound on candidates costs in
+recall: the labelled rewordings found when D realistic teasers came in between
+(see `stream_recall`).
+
+    python benchmarks/bench_neardup.py --stream-recall 0,800,3000 --state 10000
+
 `--against DIR` runs the same measurement on the `stream` package of another
 checkout in turns with this one (DIR/stream), so that both see the same load.
 """
@@ -38,6 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = 2_500
 CHECKED = 2_000
+THRESHOLD = 0.5  # `Settings.near_duplicate_threshold`
 
 
 def measure(passes: int, state: int = 0) -> dict[str, Any]:
@@ -53,11 +60,11 @@ def measure(passes: int, state: int = 0) -> dict[str, Any]:
         for t in page.teasers:
             seen.setdefault(t.teaser_id, teaser_text(t.headline, t.lead))
     texts = list(seen.items())
-    store: dict[str, Any] = {}
+    store = _CountingStore()
     for seq, old in enumerate(history_teasers(state) if state else ()):
         key, record = stored_record(old.teaser_id, teaser_text(old.headline, old.lead), seq, 0.0)
         store[key] = record
-    index = NearDuplicateIndex(store, threshold=0.5)
+    index = NearDuplicateIndex(store, threshold=THRESHOLD)
     for _ in index.opening(list(store.items())):
         pass
     first = len(texts) - CHECKED
@@ -80,13 +87,19 @@ def measure(passes: int, state: int = 0) -> dict[str, Any]:
         }
 
     def whole() -> dict[str, float]:
+        store.reads = 0
         started = time.process_time()
         flagged = sum(
             index.check_and_add(tid, text, now=float(first + n)) is not None
             for n, (tid, text) in enumerate(checked)
         )
         spent = time.process_time() - started
-        return {"check_and_add_us": spent / CHECKED * 1e6, "flagged": flagged}
+        return {
+            "check_and_add_us": spent / CHECKED * 1e6,
+            "flagged": flagged,
+            # Records read past the index's cache: in the worker each is a RocksDB read.
+            "records_read_per_teaser": store.reads / CHECKED,
+        }
 
     best: dict[str, Any] = {}
     for _ in range(passes):
@@ -102,6 +115,82 @@ def measure(passes: int, state: int = 0) -> dict[str, Any]:
         **{k: round(v, 2) if isinstance(v, float) else v for k, v in best.items()},
         "load_1min": round(os.getloadavg()[0], 2),
     }
+
+
+class _CountingStore(dict[str, Any]):
+    """A dict that counts the records the index reads (`get`)."""
+
+    reads = 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.reads += 1
+        return super().get(key, default)
+
+
+def stream_recall(
+    distances: list[int], state: int, compared: int | None = None
+) -> list[dict[str, Any]]:
+    """How many rewordings the index finds when other news came in between.
+
+    The index's verdicts are `same_story`'s rule applied to candidates, and a
+    candidate is among the newest `COMPARED` teasers of one of the new teaser's
+    words; so a story whose words all saw that many newer teasers is no longer
+    compared. For each distance D: over `state` older teasers, the first teaser of
+    every labelled same-story pair the rule takes, then D realistic teasers (the
+    fresh set and the sample teasers, numbered once they repeat), then each second
+    teaser: found when it gets a verdict. The rule takes every pair measured and
+    the index applies it exactly, so with every older teaser compared each would
+    find its first teaser (or an older one the rule also takes); a miss is the
+    bound's.
+    """
+    from stream.enrich import preload
+    from stream.enrich.neardup import NearDuplicateIndex, words
+    from stream.enrich.neardup.index import stored_record, teaser_text
+    from stream.enrich.neardup.story import same_story
+    from stream.testing.feed import history_teasers
+
+    if compared is not None:
+        # A lever measured, not a setting: `candidates` reads the module's bound.
+        words.COMPARED = compared  # type: ignore[misc]
+    preload()
+    fixtures = ROOT / "tests" / "fixtures"
+    pairs = [
+        (p["a"], p["b"])
+        for p in json.loads((fixtures / "neardup_pairs.json").read_text())["pairs"]
+        if p["same_story"] and same_story(p["a"], p["b"], threshold=THRESHOLD)
+    ]
+    news = [
+        teaser_text(t.get("headline"), t.get("lead"))
+        for name in ("fresh_teasers.json", "teaser_labels.json")
+        for t in json.loads((fixtures / name).read_text())["teasers"]
+    ]
+    older: dict[str, Any] = {}
+    for seq, old in enumerate(history_teasers(state) if state else ()):
+        key, record = stored_record(old.teaser_id, teaser_text(old.headline, old.lead), seq, 0.0)
+        older[key] = record
+    results = []
+    for distance in distances:
+        index = NearDuplicateIndex(dict(older), threshold=THRESHOLD)
+        for n, (first, _) in enumerate(pairs):
+            index.check_and_add(f"first-{n}", first, now=1.0)
+        for n in range(distance):
+            text = news[n % len(news)] + (f" {n}" if n >= len(news) else "")
+            index.check_and_add(f"news-{n}", text, now=1.0)
+        found = sum(
+            index.check_and_add(f"second-{n}", second, now=1.0) is not None
+            for n, (_, second) in enumerate(pairs)
+        )
+        results.append(
+            {
+                "distance": distance,
+                "state": state,
+                "compared": words.COMPARED,
+                "pairs": len(pairs),
+                "found": found,
+                "recall": round(found / len(pairs), 3),
+            }
+        )
+    return results
 
 
 def _forked(part: Any) -> dict[str, float]:
@@ -129,7 +218,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="turns with --against")
     parser.add_argument("--json", action="store_true", help="one JSON object per run")
     parser.add_argument("--state", type=int, default=0, help="older teasers in the index first")
+    parser.add_argument(
+        "--stream-recall",
+        metavar="D,D,...",
+        help="instead: the rewordings found with D realistic teasers in between",
+    )
+    parser.add_argument(
+        "--compared",
+        type=int,
+        help="with --stream-recall: the newest N of each word compared instead of COMPARED",
+    )
     args = parser.parse_args(argv)
+    if args.stream_recall:
+        sys.path.insert(0, os.environ.get(_ROOT_VARIABLE, str(ROOT)))
+        distances = [int(d) for d in args.stream_recall.split(",")]
+        for r in stream_recall(distances, args.state, args.compared):
+            print(
+                json.dumps(r)
+                if args.json
+                else f"{r['found']} of {r['pairs']} rewordings found ({r['recall']:.3f}) with "
+                f"{r['distance']:,} teasers in between, over {r['state']:,} older, "
+                f"comparing the newest {r['compared']} of each word",
+                flush=True,
+            )
+        return 0
     if args.against is None:
         sys.path.insert(0, os.environ.get(_ROOT_VARIABLE, str(ROOT)))
         result = measure(args.passes, args.state)
@@ -163,7 +275,8 @@ def _line(r: dict[str, Any]) -> str:
         f"check_and_add {r['check_and_add_us']:.0f} µs per new teaser "
         f"(min of {r['passes']}; {r['checked']} checked after {r.get('state', 0)} older "
         f"and {r['recorded']} of the crawl; "
-        f"{r['flagged']} flagged; load {r['load_1min']})"
+        f"{r['flagged']} flagged; {r['records_read_per_teaser']:.2f} records read a teaser; "
+        f"load {r['load_1min']})"
     )
 
 
