@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,7 +252,9 @@ class TeaserEnricher:
     as the dedup state forgets them (a sweep every `sweep_interval_s`).
 
     Opening reads the store once for both (`opening` in steps, for the worker's
-    event loop; the constructor all at once unless `load=False`).
+    event loop; the constructor all at once unless `load=False`). `read`, when
+    given, is how the near-duplicate index reads one record (the worker's reads
+    past faust's table layers, `stream._faust.state.table_reader`).
     """
 
     PEOPLE_KEY = "people"  # the whole index as one dict: the layout before, still read
@@ -267,12 +269,13 @@ class TeaserEnricher:
         retention_s: float | None = None,
         sweep_interval_s: float = 60.0,
         load: bool = True,
+        read: Callable[[str], Any] | None = None,
     ) -> None:
         self.store = store
         self.people = PeopleIndex()
         self._people_revision = self.people.revision
         self._person_seq = 0
-        self.near_duplicates = NearDuplicateIndex(store, threshold=threshold, load=False)
+        self.near_duplicates = NearDuplicateIndex(store, threshold=threshold, load=False, read=read)
         self.retention_s = retention_s
         self.sweep_interval_s = sweep_interval_s
         self._next_sweep = 0.0

@@ -309,6 +309,7 @@ class Agents:
             retention_s=self.settings.dedup_retention_s,
             sweep_interval_s=self.settings.dedup_sweep_interval_s,
             load=load,
+            read=state.table_reader(self.index),
         )
 
     async def index_recovered(self, *, held: bool, generation: int) -> None:

@@ -318,6 +318,50 @@ def test_state_read_outs_find_what_they_read(worker: Worker) -> None:
     assert "self._dbs" in inspect.getsource(rocksdb.Store)
 
 
+def test_table_reader_reads_what_the_index_table_holds(tmp_path: Path) -> None:
+    from faust.stores import rocksdb
+
+    from stream.kafka.topics import INDEX_TABLE
+
+    settings = Settings(bootstrap_servers="127.0.0.1:1", partitions=2, data_dir=str(tmp_path))
+    app: Any = Worker(settings, bootstrap_servers="127.0.0.1:1").app
+    table = app.tables[INDEX_TABLE]
+    store = table.data
+    assert isinstance(store, rocksdb.Store)
+    read = state.table_reader(table)
+
+    class Message:
+        partition = 0
+
+    class Event:
+        message = Message()
+
+    record = [7, ["ankara", "talks"], "", {"n": ["3"]}, 1.5]
+    with events.in_event(Event()):
+        store["sig:00000000000000aa"] = record  # as a table write puts it
+        assert read("sig:00000000000000aa") == record == table["sig:00000000000000aa"]
+        assert read("sig:00000000000000bb") is None
+        del store["sig:00000000000000aa"]
+        assert read("sig:00000000000000aa") is None
+    # It relies on faust's store putting each write straight into the partition's
+    # database, unbuffered, and keeping its databases by partition in `_dbs`.
+    assert "db.put(key, value)" in inspect.getsource(rocksdb.Store._set)
+    assert set(store._dbs) == {0}
+    # What it saves: a read through the Table tests membership, then reads again.
+    from mode.utils.collections import FastUserDict
+
+    assert "if key in self.data:" in inspect.getsource(FastUserDict.__getitem__)
+    if app._consumer is not None:
+        app.consumer._thread.thread_loop.close()
+
+
+def test_table_reader_is_the_tables_get_for_anything_else(worker: Worker) -> None:
+    plain = {"sig:1": [1]}
+    assert state.table_reader(plain) == plain.get
+    seen: Any = worker.app.tables["teasers-seen"]  # 2 partitions, memory store
+    assert state.table_reader(seen) == seen.get
+
+
 def test_the_metadata_probe_speaks_aiokafkas_connection_api() -> None:
     parameters = inspect.signature(create_conn).parameters
     for name in (

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import Any, Final
 
 from stream.enrich.neardup.story import Facts, content_words, contradicts, facts
@@ -65,11 +65,19 @@ class NearDuplicateIndex:
     """
 
     def __init__(
-        self, store: MutableMapping[str, Any], *, threshold: float, load: bool = True
+        self,
+        store: MutableMapping[str, Any],
+        *,
+        threshold: float,
+        load: bool = True,
+        read: Callable[[str], Any] | None = None,
     ) -> None:
         if not 0 < threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         self.store = store
+        # One key's value or None: the store's `get` unless the caller has a cheaper
+        # read of the same data (the worker's, past faust's table layers).
+        self._read: Callable[[str], Any] = store.get if read is None else read
         self.threshold = threshold
         self._words = WordIndex()
         self._next_seq = 0
@@ -111,12 +119,9 @@ class NearDuplicateIndex:
         teasers read the facts of one candidate only.
         """
         key = _SIG_PREFIX + teaser_id
-        # Most teasers are new: a membership test is one read of a faust table's
-        # store, where `get` of a missing key also raises and catches a KeyError.
-        if key in self.store:
-            replayed = _verdict(self.store.get(key))
-            if replayed is not None:
-                return replayed or None
+        replayed = _verdict(self._read(key))
+        if replayed is not None:
+            return replayed or None
         own = facts(text)
         words = content_words(text, own)
         threshold = self.threshold
@@ -195,7 +200,7 @@ class NearDuplicateIndex:
     def _record(self, seq: int) -> tuple[frozenset[str], Any] | None:
         """A candidate's words and its facts as stored, read from the store into the
         cache (the caller looks there first); None if unreadable."""
-        value = self.store.get(_SIG_PREFIX + self._words.teaser_id(seq))
+        value = self._read(_SIG_PREFIX + self._words.teaser_id(seq))
         if not isinstance(value, list | tuple) or len(value) != 5:
             return None
         if not isinstance(value[1], list) or not value[1]:
