@@ -318,13 +318,12 @@ def test_state_read_outs_find_what_they_read(worker: Worker) -> None:
     assert "self._dbs" in inspect.getsource(rocksdb.Store)
 
 
-def test_table_reader_reads_what_the_index_table_holds(tmp_path: Path) -> None:
+def test_table_reader_reads_what_the_index_table_holds(worker: Worker) -> None:
     from faust.stores import rocksdb
 
     from stream.kafka.topics import INDEX_TABLE
 
-    settings = Settings(bootstrap_servers="127.0.0.1:1", partitions=2, data_dir=str(tmp_path))
-    app: Any = Worker(settings, bootstrap_servers="127.0.0.1:1").app
+    app: Any = worker.app
     table = app.tables[INDEX_TABLE]
     store = table.data
     assert isinstance(store, rocksdb.Store)
@@ -351,8 +350,6 @@ def test_table_reader_reads_what_the_index_table_holds(tmp_path: Path) -> None:
     from mode.utils.collections import FastUserDict
 
     assert "if key in self.data:" in inspect.getsource(FastUserDict.__getitem__)
-    if app._consumer is not None:
-        app.consumer._thread.thread_loop.close()
 
 
 def test_table_reader_is_the_tables_get_for_anything_else(worker: Worker) -> None:
